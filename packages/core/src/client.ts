@@ -1,0 +1,284 @@
+import { getGlobalScope, getIsolationScope } from './carrier';
+import { clientReportEnvelope, createClientReports } from './client-reports';
+import { envelopeEndpoint, parseDsn, type Dsn } from './dsn';
+import { createEnvelope, type Envelope } from './envelope';
+import { uuid4 } from './event-id';
+import { eventFromMessage, eventFromUnknown } from './exception';
+import type { Integration } from './integration';
+import { logger, warnOnce } from './logger';
+import { normalizeEvent } from './normalize';
+import type { ClientOptions } from './options';
+import { applyScopesToEvent, type EventProcessor, type Scope } from './scope';
+import type { Transport } from './transport/transport';
+import type { DataCategory, DiscardReason, Event, EventHint, SeverityLevel } from './types';
+
+const CLIENT_REPORT_INTERVAL_MS = 60_000;
+// Payload limit for one event item is 1 MiB (https://develop.sentry.dev/sdk/data-model/envelopes/#size-limits);
+// keep headroom for the envelope and item headers.
+const MAX_EVENT_BYTES = 1_000_000;
+const DEFAULT_MAX_BREADCRUMBS = 100;
+
+/** Integration names whose global hooks are installed in this process (setupOnce ran). */
+const installedOnce = new Set<string>();
+
+/**
+ * Turns captured values into events, runs them through the pipeline (scopes, processors,
+ * integrations, sampling, beforeSend, size bounds) and hands them to the transport.
+ * Capture calls never throw and never wait: the asynchronous part runs on its own and `flush` awaits it.
+ */
+export class Client {
+  private readonly _options: ClientOptions;
+  private readonly _dsn: Dsn | undefined;
+  private readonly _transport: Transport | undefined;
+  private readonly _integrations = new Map<string, Integration>();
+  private readonly _reports = createClientReports();
+  private readonly _inFlight = new Set<PromiseLike<unknown>>();
+  private _reportTimer: ReturnType<typeof setTimeout> | undefined;
+  private _closed = false;
+
+  constructor(options: ClientOptions) {
+    this._options = options;
+    if (options.debug) logger.enable();
+    this._dsn = parseDsn(options.dsn);
+    if (options.dsn === undefined) {
+      warnOnce('No DSN given: events will not be sent. Pass `dsn` to init() or set FAULTLINE_DSN.');
+    } else if (!this._dsn) {
+      warnOnce(`The DSN ${JSON.stringify(String(options.dsn))} is not valid: events will not be sent.`);
+    }
+    if (this._dsn && options.enabled !== false) {
+      try {
+        this._transport = options.transport({
+          ...options.transportOptions,
+          url: envelopeEndpoint(this._dsn, options.sdk.name, options.sdk.version, options.tunnel),
+          recordDroppedEvent: (reason, category, quantity) => this.recordDroppedEvent(reason, category, quantity),
+        });
+      } catch (error) {
+        logger.error('The transport could not be created:', error);
+      }
+    }
+  }
+
+  getOptions(): ClientOptions {
+    return this._options;
+  }
+
+  getDsn(): Dsn | undefined {
+    return this._dsn;
+  }
+
+  getTransport(): Transport | undefined {
+    return this._transport;
+  }
+
+  /** Captures any thrown value; returns the event id (also when the event is later dropped). */
+  captureException(exception: unknown, hint?: EventHint, scope?: Scope): string {
+    const eventId = hint?.event_id ?? uuid4();
+    this._capture(() => eventFromUnknown(exception, hint, this._options), { ...hint, event_id: eventId, originalException: exception }, scope);
+    return eventId;
+  }
+
+  captureMessage(message: string, level?: SeverityLevel, hint?: EventHint, scope?: Scope): string {
+    const eventId = hint?.event_id ?? uuid4();
+    const synthetic = this._options.attachStacktrace ? hint?.syntheticException ?? new Error(String(message)) : undefined;
+    this._capture(
+      () => eventFromMessage(message, level, { ...hint, syntheticException: synthetic }, this._options),
+      { ...hint, event_id: eventId, originalException: message, syntheticException: synthetic },
+      scope,
+    );
+    return eventId;
+  }
+
+  captureEvent(event: Event, hint?: EventHint, scope?: Scope): string {
+    const eventId = hint?.event_id ?? (typeof event?.event_id === 'string' ? event.event_id : undefined) ?? uuid4();
+    this._capture(() => ({ ...event }), { ...hint, event_id: eventId }, scope);
+    return eventId;
+  }
+
+  addIntegration(integration: Integration): void {
+    if (!integration || typeof integration.name !== 'string' || this._integrations.has(integration.name)) return;
+    this._integrations.set(integration.name, integration);
+    try {
+      if (integration.setupOnce && !installedOnce.has(integration.name)) {
+        installedOnce.add(integration.name);
+        integration.setupOnce();
+      }
+      integration.setup?.(this);
+    } catch (error) {
+      logger.error(`Integration ${integration.name} failed to set up:`, error);
+    }
+    logger.log(`Integration installed: ${integration.name}`);
+  }
+
+  getIntegrationByName<I extends Integration = Integration>(name: string): I | undefined {
+    return this._integrations.get(name) as I | undefined;
+  }
+
+  /** Counts an event that was not sent, for the next client report. */
+  recordDroppedEvent(reason: DiscardReason, category: DataCategory, quantity = 1): void {
+    logger.log(`Dropped ${quantity} ${category} (${reason})`);
+    this._reports.record(reason, category, quantity);
+    if (this._reportTimer === undefined && this._transport && !this._closed) {
+      this._reportTimer = setTimeout(() => {
+        this._reportTimer = undefined;
+        this._sendClientReport();
+      }, CLIENT_REPORT_INTERVAL_MS);
+      // A pending report must not keep a Node process alive (browsers return a number).
+      (this._reportTimer as { unref?(): void }).unref?.();
+    }
+  }
+
+  /** Resolves true when every event captured before the call has been sent, false at the timeout. */
+  async flush(timeoutMs?: number): Promise<boolean> {
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    const processed = await settleWithin(Array.from(this._inFlight), deadline);
+    this._sendClientReport();
+    if (!this._transport) return processed;
+    const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+    const sent = await this._transport.flush(remaining);
+    return processed && sent;
+  }
+
+  /** Flushes, then stops capturing and removes every hook the integrations installed. */
+  async close(timeoutMs?: number): Promise<boolean> {
+    const result = await this.flush(timeoutMs);
+    this.shutdown();
+    return result;
+  }
+
+  /** Stops capturing and removes every hook the integrations installed, at once; no flush. */
+  shutdown(): void {
+    this._closed = true;
+    if (this._reportTimer !== undefined) clearTimeout(this._reportTimer);
+    this._reportTimer = undefined;
+    for (const integration of this._integrations.values()) {
+      try {
+        integration.teardown?.();
+      } catch (error) {
+        logger.error(`Integration ${integration.name} failed to tear down:`, error);
+      }
+      installedOnce.delete(integration.name);
+    }
+    this._integrations.clear();
+  }
+
+  private _capture(build: () => Event, hint: EventHint, scope: Scope | undefined): void {
+    if (this._closed || this._options.enabled === false) return;
+    try {
+      const sampleRate = this._options.sampleRate;
+      if (sampleRate !== undefined && sampleRate < 1 && Math.random() >= sampleRate) {
+        this.recordDroppedEvent('sample_rate', 'error');
+        return;
+      }
+      // Everything that depends on "now" (scope state, time) is read synchronously at capture time.
+      const event = this._prepareEvent(build(), hint, scope);
+      const processors = collectProcessors(scope);
+      const task = this._finish(event, hint, processors);
+      this._inFlight.add(task);
+      void task.then(() => this._inFlight.delete(task));
+    } catch (error) {
+      logger.error('Capture failed:', error);
+      this.recordDroppedEvent('internal_sdk_error', 'error');
+    }
+  }
+
+  private _prepareEvent(event: Event, hint: EventHint, scope: Scope | undefined): Event {
+    const options = this._options;
+    event.event_id = hint.event_id;
+    event.timestamp = event.timestamp ?? Date.now() / 1000;
+    event.platform = event.platform ?? options.platform;
+    event.level = event.level ?? 'error';
+    event.environment = event.environment ?? options.environment ?? 'production';
+    if (options.release !== undefined && event.release === undefined) event.release = options.release;
+    if (options.dist !== undefined && event.dist === undefined) event.dist = options.dist;
+    if (options.serverName !== undefined && event.server_name === undefined) event.server_name = options.serverName;
+    event.sdk = { ...options.sdk, integrations: Array.from(this._integrations.keys()) };
+    const scopes = [getGlobalScope(), getIsolationScope()];
+    if (scope && !scopes.includes(scope)) scopes.push(scope);
+    applyScopesToEvent(event, scopes, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
+    return event;
+  }
+
+  private async _finish(prepared: Event, hint: EventHint, processors: EventProcessor[]): Promise<void> {
+    let event: Event | null = prepared;
+    for (const processor of processors) {
+      event = await guarded(() => processor(event!, hint), event, 'An event processor');
+      if (!event) return this.recordDroppedEvent('event_processor', 'error');
+    }
+    for (const integration of this._integrations.values()) {
+      if (!integration.processEvent) continue;
+      event = await guarded(() => integration.processEvent!(event!, hint, this), event, `Integration ${integration.name}`);
+      if (!event) return this.recordDroppedEvent('event_processor', 'error');
+    }
+    const beforeSend = this._options.beforeSend;
+    if (beforeSend) {
+      try {
+        event = await beforeSend(event, hint);
+      } catch (error) {
+        logger.error('beforeSend threw; the event is dropped:', error);
+        event = null;
+      }
+      if (!event || typeof event !== 'object') return this.recordDroppedEvent('before_send', 'error');
+    }
+    const bounded = normalizeEvent(event, {
+      depth: this._options.normalizeDepth,
+      maxValueLength: this._options.maxValueLength,
+      maxBytes: MAX_EVENT_BYTES,
+    });
+    this._send(createEnvelope(this._envelopeHeader(bounded.event_id), [[{ type: 'event' }, bounded]]));
+  }
+
+  private _envelopeHeader(eventId?: string): Envelope[0] {
+    const { name, version } = this._options.sdk;
+    return {
+      ...(eventId ? { event_id: eventId } : {}),
+      sdk: { name, version },
+      ...(this._options.tunnel && this._options.dsn ? { dsn: this._options.dsn } : {}),
+    };
+  }
+
+  private _send(envelope: Envelope): void {
+    if (!this._transport) return;
+    const sending = Promise.resolve(this._transport.send(envelope)).catch((error) => logger.error('Send failed:', error));
+    this._inFlight.add(sending);
+    void sending.then(() => this._inFlight.delete(sending));
+  }
+
+  private _sendClientReport(): void {
+    if (!this._transport) return;
+    const report = this._reports.take();
+    if (!report) return;
+    const envelope = clientReportEnvelope(report, this._options.sdk, this._options.tunnel ? this._options.dsn : undefined);
+    void Promise.resolve(this._transport.send(envelope)).catch(() => undefined);
+  }
+}
+
+function collectProcessors(scope: Scope | undefined): EventProcessor[] {
+  const processors = [...getGlobalScope().getEventProcessors(), ...getIsolationScope().getEventProcessors()];
+  if (scope && scope !== getIsolationScope()) processors.push(...scope.getEventProcessors());
+  return processors;
+}
+
+/** Runs a user callback; one that throws is logged and skipped, keeping the event as it was. */
+async function guarded(run: () => Event | null | PromiseLike<Event | null>, fallback: Event, what: string): Promise<Event | null> {
+  try {
+    const result = await run();
+    return result === undefined ? fallback : result;
+  } catch (error) {
+    logger.error(`${what} threw; it is skipped:`, error);
+    return fallback;
+  }
+}
+
+/** Waits for all promises, or until the deadline; true when all settled in time. */
+async function settleWithin(promises: PromiseLike<unknown>[], deadline: number | undefined): Promise<boolean> {
+  if (!promises.length) return true;
+  const all = Promise.allSettled(promises).then(() => true);
+  if (deadline === undefined) return all;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  const result = await Promise.race([all, timeout]);
+  clearTimeout(timer);
+  return result;
+}

@@ -1,0 +1,69 @@
+export {
+  addBreadcrumb,
+  addIntegration,
+  captureEvent,
+  captureException,
+  captureMessage,
+  close,
+  flush,
+  getClient,
+  lastEventId,
+  setContext,
+  setExtra,
+  setExtras,
+  setTag,
+  setTags,
+  setUser,
+} from './api';
+export type { CaptureContext } from './api';
+export {
+  getCurrentScope,
+  getGlobalScope,
+  getIsolationScope,
+  getScopes,
+  setAsyncContextStrategy,
+  withIsolationScope,
+  withScope,
+} from './carrier';
+export type { AsyncContextStrategy, ScopePair } from './carrier';
+export { Client } from './client';
+export { clientReportEnvelope, createClientReports } from './client-reports';
+export { dsnToString, envelopeEndpoint, parseDsn } from './dsn';
+export type { Dsn } from './dsn';
+export { createEnvelope, itemTypeToCategory, parseEnvelope, serializeEnvelope } from './envelope';
+export type { Envelope, EnvelopeHeader, EnvelopeItem, EnvelopeItemHeader, EnvelopeItemType } from './envelope';
+export { uuid4 } from './event-id';
+export { eventFromMessage, eventFromUnknown, exceptionFromError } from './exception';
+export type { Integration } from './integration';
+export { dedupeIntegration } from './integrations/dedupe';
+export { inboundFiltersIntegration } from './integrations/inbound-filters';
+export type { InboundFiltersOptions } from './integrations/inbound-filters';
+export { linkedErrorsIntegration } from './integrations/linked-errors';
+export { logger } from './logger';
+export { normalize, normalizeEvent } from './normalize';
+export { validateOptions } from './options';
+export type { ClientOptions, Options } from './options';
+export { applyScopesToEvent, Scope } from './scope';
+export type { EventProcessor, ScopeContext, ScopeData } from './scope';
+export { getCoreIntegrations, initAndBind, resolveIntegrations } from './sdk';
+export { createStackParser } from './stack-parser';
+export type { StackParser } from './stack-parser';
+export { createTransport } from './transport/transport';
+export type { RequestExecutor, Transport, TransportFactory, TransportOptions, TransportRequest, TransportResponse } from './transport/transport';
+export type {
+  Breadcrumb,
+  BreadcrumbHint,
+  Context,
+  DataCategory,
+  DiscardReason,
+  Event,
+  EventHint,
+  Exception,
+  Mechanism,
+  RequestData,
+  SdkInfo,
+  SeverityLevel,
+  StackFrame,
+  Stacktrace,
+  User,
+} from './types';

@@ -1,0 +1,47 @@
+// The debug logger: silent unless `debug: true`, writes through the console methods as they were when
+// this module loaded (so our own console breadcrumbs never see it), and compiles away in the minified
+// CDN bundle where __DEBUG_BUILD__ is false.
+
+type Method = 'log' | 'warn' | 'error';
+const PREFIX = '[Faultline]';
+const original: Partial<Record<Method, (...args: unknown[]) => void>> = {};
+const target = (globalThis as { console?: Console }).console;
+if (target) for (const m of ['log', 'warn', 'error'] as const) original[m] = target[m];
+
+let enabled = false;
+
+function write(method: Method, args: unknown[]): void {
+  if (!__DEBUG_BUILD__ || !enabled) return;
+  try {
+    original[method]?.call(target, PREFIX, ...args);
+  } catch {
+    // A console that throws must not take the app down with it.
+  }
+}
+
+export const logger = {
+  enable(): void {
+    enabled = true;
+  },
+  disable(): void {
+    enabled = false;
+  },
+  isEnabled(): boolean {
+    return enabled;
+  },
+  log: (...args: unknown[]): void => write('log', args),
+  warn: (...args: unknown[]): void => write('warn', args),
+  error: (...args: unknown[]): void => write('error', args),
+};
+
+/** A warning the user must see even without `debug` (a bad DSN, a bad option): once per message. */
+const warned = new Set<string>();
+export function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  try {
+    original.warn?.call(target, PREFIX, message);
+  } catch {
+    // ignore
+  }
+}

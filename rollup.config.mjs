@@ -1,0 +1,116 @@
+// One build for every package. Each package.json says what it wants under "faultline.build":
+//   { "entries": ["index", "cli"], "bundles": [{ "input": "src/cdn.ts", "name": "faultline" }] }
+// npm packages get ESM (.mjs) and CJS (.cjs) with preserveModules, and one bundled .d.mts/.d.cts
+// per entry. CDN bundles are IIFEs in build/bundles/ (.js, .min.js without debug logging,
+// .debug.min.js) plus a .min.js.sri file with the sha384 integrity value.
+// FAULTLINE_PACKAGES=core,node limits the build to some packages.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+
+const only = process.env.FAULTLINE_PACKAGES?.split(',').filter(Boolean);
+const order = ['core', 'testkit', 'node', 'browser']; // dependencies before dependents
+const names = readdirSync('packages')
+  .filter((name) => existsSync(`packages/${name}/package.json`))
+  .filter((name) => !only || only.includes(name))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+
+function rank(name) {
+  const i = order.indexOf(name);
+  return i === -1 ? order.length : i;
+}
+
+const isExternal = (id) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0');
+
+function defines(pkg, debug) {
+  return replace({
+    preventAssignment: true,
+    values: { __FAULTLINE_VERSION__: JSON.stringify(pkg.version), __DEBUG_BUILD__: String(debug) },
+  });
+}
+
+function packageConfigs(name) {
+  const dir = `packages/${name}`;
+  const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  const build = pkg.faultline?.build ?? {};
+  const entries = build.entries ?? ['index'];
+  const input = Object.fromEntries(entries.map((e) => [e, `${dir}/src/${e}.ts`]));
+  const ts = () =>
+    typescript({
+      tsconfig: `${dir}/tsconfig.json`,
+      include: [`${dir}/src/**/*.ts`, `${dir}/src/**/*.tsx`],
+      declaration: false,
+      declarationMap: false,
+      sourceMap: true,
+      outDir: undefined,
+      noEmitOnError: true,
+    });
+  const configs = [
+    {
+      input,
+      external: isExternal,
+      plugins: [defines(pkg, true), ts()],
+      output: [
+        { dir: `${dir}/dist/esm`, format: 'es', preserveModules: true, preserveModulesRoot: `${dir}/src`, entryFileNames: '[name].mjs', sourcemap: true },
+        { dir: `${dir}/dist/cjs`, format: 'cjs', preserveModules: true, preserveModulesRoot: `${dir}/src`, entryFileNames: '[name].cjs', exports: 'named', sourcemap: true },
+      ],
+    },
+    {
+      input,
+      external: isExternal,
+      plugins: [dts({ tsconfig: `${dir}/tsconfig.json` })],
+      output: [
+        { dir: `${dir}/dist/types`, format: 'es', entryFileNames: '[name].d.mts' },
+        { dir: `${dir}/dist/types`, format: 'es', entryFileNames: '[name].d.cts' },
+      ],
+    },
+  ];
+  for (const bundle of build.bundles ?? []) configs.push(...cdnConfigs(dir, pkg, bundle));
+  return configs;
+}
+
+function cdnConfigs(dir, pkg, { input, name, global }) {
+  const out = `${dir}/build/bundles`;
+  const base = (debug, min) => ({
+    input: `${dir}/${input}`,
+    plugins: [
+      defines(pkg, debug),
+      resolve({ browser: true }),
+      commonjs(),
+      typescript({ tsconfig: `${dir}/tsconfig.json`, declaration: false, declarationMap: false, sourceMap: true, outDir: undefined, noEmitOnError: true }),
+    ],
+    output: {
+      file: `${out}/${name}${min ? (debug ? '.debug.min' : '.min') : ''}.js`,
+      format: 'iife',
+      name: global,
+      sourcemap: true,
+      plugins: min ? [terser({ compress: { passes: 2 }, mangle: { properties: false } }), ...(debug ? [] : [sri()])] : [],
+    },
+  });
+  return [base(true, false), base(false, true), base(true, true)];
+}
+
+// Writes <file>.sri beside the minified bundle and reports its size.
+function sri() {
+  return {
+    name: 'faultline-sri',
+    generateBundle(options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const hash = createHash('sha384').update(chunk.code).digest('base64');
+        this.emitFile({ type: 'asset', fileName: `${chunk.fileName}.sri`, source: `sha384-${hash}\n` });
+        const gz = gzipSync(chunk.code, { level: 9 }).length;
+        console.log(`${chunk.fileName}: ${chunk.code.length} bytes, ${gz} bytes gzipped`);
+      }
+    },
+  };
+}
+
+export default names.flatMap(packageConfigs);

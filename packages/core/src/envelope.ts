@@ -1,0 +1,307 @@
+import { logger } from './logger';
+import type { DataCategory, SdkInfo } from './types';
+
+// Envelope format: https://develop.sentry.dev/sdk/data-model/envelopes/
+// CONTRACT (owned by the transport work): keep these names; add the implementation below them.
+
+export interface EnvelopeHeader {
+  event_id?: string;
+  /** RFC 3339; written by `serializeEnvelope` at the moment of sending, never earlier. */
+  sent_at?: string;
+  sdk?: Pick<SdkInfo, 'name' | 'version'>;
+  /** Only when a tunnel is used, so the tunnel knows where to forward. */
+  dsn?: string;
+}
+
+export type EnvelopeItemType = 'event' | 'attachment' | 'session' | 'client_report' | 'check_in';
+
+export interface EnvelopeItemHeader {
+  type: EnvelopeItemType;
+  /** Bytes of the UTF-8 payload; computed by `serializeEnvelope`. */
+  length?: number;
+  filename?: string;
+  content_type?: string;
+}
+
+/** A JSON payload (object) or a raw payload (string or bytes, e.g. an attachment). */
+export type EnvelopeItem = [EnvelopeItemHeader, unknown];
+export type Envelope = [EnvelopeHeader, EnvelopeItem[]];
+
+export function createEnvelope(header: EnvelopeHeader, items: EnvelopeItem[]): Envelope {
+  return [header, items];
+}
+
+/**
+ * Serializes with `sent_at` set to `now()`. Strings for text-only envelopes, bytes otherwise.
+ * An item whose payload cannot be serialized is left out (logged in debug mode); never throws.
+ */
+export function serializeEnvelope(envelope: Envelope, now: () => number = Date.now): string | Uint8Array {
+  const items: EncodedItem[] = [];
+  for (const item of envelope[1]) {
+    const encoded = encodeItem(item);
+    if (encoded) items.push(encoded);
+  }
+  return writeEnvelope(envelope[0], items, now);
+}
+
+/**
+ * Parses a serialized envelope (used for envelopes read back from a store). Item headers come back
+ * without `length`, attachments as they were (string or bytes), other payloads as parsed JSON.
+ * Throws on a body that is not an envelope: a store should drop such an entry.
+ */
+export function parseEnvelope(body: string | Uint8Array): Envelope {
+  const reader = typeof body === 'string' ? textReader(body) : byteReader(body);
+  let pos = 0;
+  const readLine = (): string => {
+    const end = reader.indexOfNewline(pos);
+    const line = reader.text(pos, end);
+    pos = Math.min(end + 1, reader.size);
+    return line;
+  };
+
+  const header = JSON.parse(readLine()) as EnvelopeHeader;
+  if (!isObject(header)) throw new SyntaxError('Envelope header is not an object');
+  const items: EnvelopeItem[] = [];
+  while (pos < reader.size) {
+    const line = readLine();
+    if (!line.trim()) continue;
+    const parsed = JSON.parse(line) as EnvelopeItemHeader;
+    if (!isObject(parsed) || typeof parsed.type !== 'string') throw new SyntaxError('Not an item header');
+    const { length, ...itemHeader } = parsed;
+    // Without a length the payload runs to the next newline (the envelope spec allows both).
+    const end = typeof length === 'number' ? reader.skip(pos, length) : reader.indexOfNewline(pos);
+    if (end > reader.size) throw new SyntaxError('Envelope item is shorter than its length');
+    const payload =
+      itemHeader.type === 'attachment' ? reader.raw(pos, end) : parsePayload(reader.text(pos, end));
+    pos = end;
+    if (pos < reader.size && reader.isNewline(pos)) pos++;
+    items.push([itemHeader, payload]);
+  }
+  return [header, items];
+}
+
+const CATEGORIES: Record<EnvelopeItemType, DataCategory> = {
+  event: 'error',
+  attachment: 'attachment',
+  session: 'session',
+  client_report: 'internal',
+  check_in: 'monitor',
+};
+
+/** The rate-limit category of an item type (`event` -> `error`, `client_report` -> `internal`, ...). */
+export function itemTypeToCategory(type: EnvelopeItemType): DataCategory {
+  return CATEGORIES[type] ?? 'default';
+}
+
+/**
+ * One item serialized ahead of sending: the transport encodes items once, when an envelope is
+ * queued (which also tells it the bytes it holds), and writes the header with `sent_at` per request.
+ */
+export interface EncodedItem {
+  type: EnvelopeItemType;
+  /** The item header line, `length` included. */
+  line: string;
+  payload: string | Uint8Array;
+  /** Bytes this item adds to the envelope: separator, header line, newline, payload. */
+  size: number;
+}
+
+/** Serializes one item; undefined (logged in debug mode) when its payload cannot be serialized. */
+export function encodeItem([header, payload]: EnvelopeItem): EncodedItem | undefined {
+  try {
+    const bytes = asBytes(payload);
+    const data = bytes ?? (typeof payload === 'string' ? payload : JSON.stringify(payload));
+    // JSON.stringify gives undefined for undefined, functions and symbols.
+    if (data === undefined) {
+      logger.warn(`Dropped an envelope item of type ${header.type}: its payload is not serializable`);
+      return undefined;
+    }
+    const length = typeof data === 'string' ? utf8Length(data) : data.byteLength;
+    const line = JSON.stringify({ ...header, length });
+    return { type: header.type, line, payload: data, size: utf8Length(line) + length + 2 };
+  } catch (error) {
+    // A getter or toJSON that throws: the client normalizes events first, so this is a bug upstream.
+    logger.error(`Dropped an envelope item of type ${header.type}:`, error);
+    return undefined;
+  }
+}
+
+/** Writes the envelope header (with `sent_at` from `now()`) and the encoded items. Never throws. */
+export function writeEnvelope(
+  header: EnvelopeHeader,
+  items: readonly EncodedItem[],
+  now: () => number = Date.now,
+): string | Uint8Array {
+  let headerLine: string;
+  try {
+    headerLine = JSON.stringify({ ...header, sent_at: new Date(now()).toISOString() });
+  } catch (error) {
+    // An invalid clock makes toISOString throw; an envelope without sent_at is still valid.
+    logger.error('Envelope header not serializable:', error);
+    headerLine = JSON.stringify(header.event_id ? { event_id: header.event_id } : {});
+  }
+
+  if (!items.some((item) => typeof item.payload !== 'string')) {
+    let out = headerLine;
+    for (const item of items) out += `\n${item.line}\n${item.payload as string}`;
+    return out;
+  }
+
+  let total = utf8Length(headerLine);
+  for (const item of items) total += item.size;
+  const out = new Uint8Array(total);
+  let offset = writeUtf8(headerLine, out, 0);
+  for (const item of items) {
+    out[offset++] = NEWLINE;
+    offset = writeUtf8(item.line, out, offset);
+    out[offset++] = NEWLINE;
+    if (typeof item.payload === 'string') {
+      offset = writeUtf8(item.payload, out, offset);
+    } else {
+      out.set(item.payload, offset);
+      offset += item.payload.byteLength;
+    }
+  }
+  return out;
+}
+
+/**
+ * Bytes of `text` in UTF-8, without allocating (this runs for every event sent). Lone surrogates
+ * count 3 bytes, as TextEncoder writes them as U+FFFD.
+ */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+const NEWLINE = 0x0a;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asBytes(payload: unknown): Uint8Array | undefined {
+  if (payload instanceof Uint8Array) return payload;
+  // isView and the ArrayBuffer tag also hold for values from another realm (an iframe, jsdom).
+  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]') {
+    return new Uint8Array(payload as ArrayBuffer);
+  }
+  return undefined;
+}
+
+function parsePayload(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+let encoder: TextEncoder | undefined;
+let decoder: TextDecoder | undefined;
+
+/** Writes `text` as UTF-8 at `offset` (the buffer was sized with `utf8Length`); returns the new offset. */
+function writeUtf8(text: string, out: Uint8Array, offset: number): number {
+  if (typeof TextEncoder === 'function') {
+    encoder ??= new TextEncoder();
+    return offset + encoder.encodeInto(text, out.subarray(offset)).written;
+  }
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      code = 0x10000 + ((code - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      code = 0xfffd;
+    }
+    if (code < 0x80) {
+      out[offset++] = code;
+    } else if (code < 0x800) {
+      out[offset++] = 0xc0 | (code >> 6);
+      out[offset++] = 0x80 | (code & 0x3f);
+    } else if (code < 0x10000) {
+      out[offset++] = 0xe0 | (code >> 12);
+      out[offset++] = 0x80 | ((code >> 6) & 0x3f);
+      out[offset++] = 0x80 | (code & 0x3f);
+    } else {
+      out[offset++] = 0xf0 | (code >> 18);
+      out[offset++] = 0x80 | ((code >> 12) & 0x3f);
+      out[offset++] = 0x80 | ((code >> 6) & 0x3f);
+      out[offset++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return offset;
+}
+
+/** Positions are UTF-16 indexes for a string body and byte offsets for a byte body. */
+interface Reader {
+  size: number;
+  /** Position of the next newline at or after `from`, or `size`. */
+  indexOfNewline(from: number): number;
+  isNewline(at: number): boolean;
+  /** Position `bytes` UTF-8 bytes after `from`. */
+  skip(from: number, bytes: number): number;
+  text(from: number, to: number): string;
+  raw(from: number, to: number): string | Uint8Array;
+}
+
+function textReader(body: string): Reader {
+  return {
+    size: body.length,
+    indexOfNewline: (from) => {
+      const at = body.indexOf('\n', from);
+      return at < 0 ? body.length : at;
+    },
+    isNewline: (at) => body.charCodeAt(at) === NEWLINE,
+    skip: (from, bytes) => {
+      let at = from;
+      while (bytes > 0 && at < body.length) {
+        const code = body.charCodeAt(at++);
+        if (code < 0x80) bytes -= 1;
+        else if (code < 0x800) bytes -= 2;
+        else if (isHighSurrogate(code) && isLowSurrogate(body.charCodeAt(at))) {
+          bytes -= 4;
+          at++;
+        } else bytes -= 3;
+      }
+      // Running out of text before the byte count is a truncated body.
+      return bytes > 0 ? body.length + 1 : at;
+    },
+    text: (from, to) => body.slice(from, to),
+    raw: (from, to) => body.slice(from, to),
+  };
+}
+
+function byteReader(body: Uint8Array): Reader {
+  if (typeof TextDecoder !== 'function') throw new Error('TextDecoder is needed to parse a binary envelope');
+  decoder ??= new TextDecoder();
+  const utf8 = decoder;
+  return {
+    size: body.byteLength,
+    indexOfNewline: (from) => {
+      const at = body.indexOf(NEWLINE, from);
+      return at < 0 ? body.byteLength : at;
+    },
+    isNewline: (at) => body[at] === NEWLINE,
+    skip: (from, bytes) => from + bytes,
+    text: (from, to) => utf8.decode(body.subarray(from, to)),
+    raw: (from, to) => body.slice(from, to),
+  };
+}

@@ -220,34 +220,9 @@ let decoder: TextDecoder | undefined;
 
 /** Writes `text` as UTF-8 at `offset` (the buffer was sized with `utf8Length`); returns the new offset. */
 function writeUtf8(text: string, out: Uint8Array, offset: number): number {
-  if (typeof TextEncoder === 'function') {
-    encoder ??= new TextEncoder();
-    return offset + encoder.encodeInto(text, out.subarray(offset)).written;
-  }
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      code = 0x10000 + ((code - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      code = 0xfffd;
-    }
-    if (code < 0x80) {
-      out[offset++] = code;
-    } else if (code < 0x800) {
-      out[offset++] = 0xc0 | (code >> 6);
-      out[offset++] = 0x80 | (code & 0x3f);
-    } else if (code < 0x10000) {
-      out[offset++] = 0xe0 | (code >> 12);
-      out[offset++] = 0x80 | ((code >> 6) & 0x3f);
-      out[offset++] = 0x80 | (code & 0x3f);
-    } else {
-      out[offset++] = 0xf0 | (code >> 18);
-      out[offset++] = 0x80 | ((code >> 12) & 0x3f);
-      out[offset++] = 0x80 | ((code >> 6) & 0x3f);
-      out[offset++] = 0x80 | (code & 0x3f);
-    }
-  }
-  return offset;
+  // Only byte payloads (attachments) lead here, and every runtime that has them has TextEncoder.
+  encoder ??= new TextEncoder();
+  return offset + encoder.encodeInto(text, out.subarray(offset)).written;
 }
 
 /** Positions are UTF-16 indexes for a string body and byte offsets for a byte body. */

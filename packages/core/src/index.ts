@@ -43,6 +43,8 @@ export { logger } from './logger';
 export { normalize, normalizeEvent } from './normalize';
 export { validateOptions } from './options';
 export type { ClientOptions, Options } from './options';
+export { toRequestData } from './request-data';
+export type { IncomingRequest, RequestDataOptions } from './request-data';
 export { applyScopesToEvent, Scope } from './scope';
 export type { EventProcessor, ScopeContext, ScopeData } from './scope';
 export { getCoreIntegrations, initAndBind, resolveIntegrations } from './sdk';
@@ -50,6 +52,7 @@ export { createStackParser } from './stack-parser';
 export type { StackParser } from './stack-parser';
 export { createTransport } from './transport/transport';
 export type { RequestExecutor, Transport, TransportFactory, TransportOptions, TransportRequest, TransportResponse } from './transport/transport';
+export { isWrapped, unwrap, wrapMethod } from './wrap';
 export type {
   Breadcrumb,
   BreadcrumbHint,

@@ -1,22 +1,27 @@
-// The debug logger: silent unless `debug: true`, writes through the console methods as they were when
-// this module loaded (so our own console breadcrumbs never see it), and compiles away in the minified
-// CDN bundle where __DEBUG_BUILD__ is false.
+import { unwrap } from './wrap';
+
+// The debug logger: silent unless `debug: true`, writes through the original console methods (unwrapped,
+// so our own console breadcrumbs never record it), and compiles away in the minified CDN bundle where
+// __DEBUG_BUILD__ is false.
 
 type Method = 'log' | 'warn' | 'error';
 const PREFIX = '[Faultline]';
-const original: Partial<Record<Method, (...args: unknown[]) => void>> = {};
-const target = (globalThis as { console?: Console }).console;
-if (target) for (const m of ['log', 'warn', 'error'] as const) original[m] = target[m];
+
+function print(method: Method, args: unknown[]): void {
+  try {
+    const target = (globalThis as { console?: Console }).console;
+    const fn = target?.[method];
+    if (typeof fn === 'function') unwrap(fn).call(target, PREFIX, ...args);
+  } catch {
+    // A console that throws must not take the app down with it.
+  }
+}
 
 let enabled = false;
 
 function write(method: Method, args: unknown[]): void {
   if (!__DEBUG_BUILD__ || !enabled) return;
-  try {
-    original[method]?.call(target, PREFIX, ...args);
-  } catch {
-    // A console that throws must not take the app down with it.
-  }
+  print(method, args);
 }
 
 export const logger = {
@@ -39,9 +44,5 @@ const warned = new Set<string>();
 export function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
-  try {
-    original.warn?.call(target, PREFIX, message);
-  } catch {
-    // ignore
-  }
+  print('warn', [message]);
 }

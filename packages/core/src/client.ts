@@ -72,26 +72,18 @@ export class Client {
 
   /** Captures any thrown value; returns the event id (also when the event is later dropped). */
   captureException(exception: unknown, hint?: EventHint, scope?: Scope): string {
-    const eventId = hint?.event_id ?? uuid4();
-    this._capture(() => eventFromUnknown(exception, hint, this._options), { ...hint, event_id: eventId, originalException: exception }, scope);
-    return eventId;
+    return this._capture(hint, scope, (h) => eventFromUnknown(exception, h, this._options), exception);
   }
 
   captureMessage(message: string, level?: SeverityLevel, hint?: EventHint, scope?: Scope): string {
-    const eventId = hint?.event_id ?? uuid4();
-    const synthetic = this._options.attachStacktrace ? hint?.syntheticException ?? new Error(String(message)) : undefined;
-    this._capture(
-      () => eventFromMessage(message, level, { ...hint, syntheticException: synthetic }, this._options),
-      { ...hint, event_id: eventId, originalException: message, syntheticException: synthetic },
-      scope,
-    );
-    return eventId;
+    return this._capture(hint, scope, (h) => {
+      if (this._options.attachStacktrace && !h.syntheticException) h.syntheticException = new Error(String(message));
+      return eventFromMessage(message, level, h, this._options);
+    }, message);
   }
 
   captureEvent(event: Event, hint?: EventHint, scope?: Scope): string {
-    const eventId = hint?.event_id ?? (typeof event?.event_id === 'string' ? event.event_id : undefined) ?? uuid4();
-    this._capture(() => ({ ...event }), { ...hint, event_id: eventId }, scope);
-    return eventId;
+    return this._capture(hint, scope, () => ({ ...event }), hint?.originalException, event?.event_id);
   }
 
   addIntegration(integration: Integration): void {
@@ -161,24 +153,37 @@ export class Client {
     this._integrations.clear();
   }
 
-  private _capture(build: () => Event, hint: EventHint, scope: Scope | undefined): void {
-    if (this._closed || this._options.enabled === false) return;
+  /**
+   * The synchronous part of every capture: everything that depends on "now" (scope state, time) is
+   * read here; the rest runs on its own and `flush` awaits it. Never throws.
+   */
+  private _capture(
+    userHint: EventHint | undefined,
+    scope: Scope | undefined,
+    build: (hint: EventHint) => Event,
+    original: unknown,
+    givenId?: unknown,
+  ): string {
+    let eventId = typeof givenId === 'string' && /^[0-9a-f]{32}$/.test(givenId) ? givenId : undefined;
     try {
+      const hint: EventHint = { ...userHint, originalException: original };
+      eventId = hint.event_id ?? eventId ?? uuid4();
+      hint.event_id = eventId;
+      if (this._closed || this._options.enabled === false) return eventId;
       const sampleRate = this._options.sampleRate;
       if (sampleRate !== undefined && sampleRate < 1 && Math.random() >= sampleRate) {
         this.recordDroppedEvent('sample_rate', 'error');
-        return;
+        return eventId;
       }
-      // Everything that depends on "now" (scope state, time) is read synchronously at capture time.
-      const event = this._prepareEvent(build(), hint, scope);
-      const processors = collectProcessors(scope);
-      const task = this._finish(event, hint, processors);
+      const event = this._prepareEvent(build(hint), hint, scope);
+      const task = this._finish(event, hint, collectProcessors(scope));
       this._inFlight.add(task);
       void task.then(() => this._inFlight.delete(task));
     } catch (error) {
       logger.error('Capture failed:', error);
       this.recordDroppedEvent('internal_sdk_error', 'error');
     }
+    return eventId ?? uuid4();
   }
 
   private _prepareEvent(event: Event, hint: EventHint, scope: Scope | undefined): Event {

@@ -39,6 +39,7 @@ export { dedupeIntegration } from './integrations/dedupe';
 export { inboundFiltersIntegration } from './integrations/inbound-filters';
 export type { InboundFiltersOptions } from './integrations/inbound-filters';
 export { linkedErrorsIntegration } from './integrations/linked-errors';
+export type { LinkedErrorsOptions } from './integrations/linked-errors';
 export { logger } from './logger';
 export { normalize, normalizeEvent } from './normalize';
 export { validateOptions } from './options';
@@ -48,10 +49,19 @@ export type { IncomingRequest, RequestDataOptions } from './request-data';
 export { applyScopesToEvent, Scope } from './scope';
 export type { EventProcessor, ScopeContext, ScopeData } from './scope';
 export { getCoreIntegrations, initAndBind, resolveIntegrations } from './sdk';
-export { createStackParser } from './stack-parser';
-export type { StackParser } from './stack-parser';
+export { createStackParser, defaultIsInApp } from './stack-parser';
+export type { StackParser, StackParserOptions } from './stack-parser';
 export { createTransport } from './transport/transport';
-export type { RequestExecutor, Transport, TransportFactory, TransportOptions, TransportRequest, TransportResponse } from './transport/transport';
+export type {
+  RequestExecutor,
+  RetryOptions,
+  Transport,
+  TransportEnv,
+  TransportFactory,
+  TransportOptions,
+  TransportRequest,
+  TransportResponse,
+} from './transport/transport';
 export { isWrapped, unwrap, wrapMethod } from './wrap';
 export type {
   Breadcrumb,

@@ -29,7 +29,7 @@ export interface Options {
   attachStacktrace?: boolean;
   /** Depth to which extras, contexts and breadcrumb data are serialized (default 3). */
   normalizeDepth?: number;
-  /** Longest string value kept in event data (default 250). */
+  /** Longest string kept for exception values, messages and data strings (default 8192). */
   maxValueLength?: number;
   debug?: boolean;
   /** false turns the SDK off: nothing is captured or sent (default true). */

@@ -140,4 +140,15 @@ describe('Client pipeline', () => {
     expect(sent.urls[0]).toBe('https://my.app/tunnel');
     expect(sent.envelopes[0]![0].dsn).toBe('https://public@errors.example.com/42');
   });
+
+  it('never throws for a hostile message or hint, and still sends the message', async () => {
+    const sent = initTestClient({ attachStacktrace: true });
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(() => sent.client.captureMessage(proxy as never)).not.toThrow();
+    expect(() => sent.client.captureException(new Error('x'), proxy as never)).not.toThrow();
+    expect(sent.client.captureMessage('still works')).toMatch(/^[0-9a-f]{32}$/);
+    await sent.client.flush(2000);
+    expect(sent.events().map((e) => e.logentry?.message)).toContain('still works');
+  });
 });

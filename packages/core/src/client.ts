@@ -6,7 +6,7 @@ import { uuid4 } from './event-id';
 import { eventFromMessage, eventFromUnknown } from './exception';
 import type { Integration } from './integration';
 import { logger, warnOnce } from './logger';
-import { normalizeEvent } from './normalize';
+import { normalizeEvent } from './event-limits';
 import type { ClientOptions } from './options';
 import { applyScopesToEvent, type EventProcessor, type Scope } from './scope';
 import type { Transport } from './transport/transport';

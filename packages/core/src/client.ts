@@ -9,6 +9,7 @@ import { logger, warnOnce } from './logger';
 import { normalizeEvent } from './event-limits';
 import type { ClientOptions } from './options';
 import { applyScopesToEvent, type EventProcessor, type Scope } from './scope';
+import { createStormGuard, stormKey } from './storm';
 import type { Transport } from './transport/transport';
 import type { DataCategory, DiscardReason, Event, EventHint, SeverityLevel } from './types';
 
@@ -33,6 +34,7 @@ export class Client {
   private readonly _integrations = new Map<string, Integration>();
   private readonly _reports = createClientReports();
   private readonly _inFlight = new Set<PromiseLike<unknown>>();
+  private readonly _storm = createStormGuard();
   private _reportTimer: ReturnType<typeof setTimeout> | undefined;
   private _closed = false;
 
@@ -72,18 +74,18 @@ export class Client {
 
   /** Captures any thrown value; returns the event id (also when the event is later dropped). */
   captureException(exception: unknown, hint?: EventHint, scope?: Scope): string {
-    return this._capture(hint, scope, (h) => eventFromUnknown(exception, h, this._options), exception);
+    return this._capture(hint, scope, (h) => eventFromUnknown(exception, h, this._options), exception, 'exception');
   }
 
   captureMessage(message: string, level?: SeverityLevel, hint?: EventHint, scope?: Scope): string {
     return this._capture(hint, scope, (h) => {
       if (this._options.attachStacktrace && !h.syntheticException) h.syntheticException = new Error(String(message));
       return eventFromMessage(message, level, h, this._options);
-    }, message);
+    }, message, 'message');
   }
 
   captureEvent(event: Event, hint?: EventHint, scope?: Scope): string {
-    return this._capture(hint, scope, () => ({ ...event }), hint?.originalException, event?.event_id);
+    return this._capture(hint, scope, () => ({ ...event }), hint?.originalException, undefined, event?.event_id);
   }
 
   addIntegration(integration: Integration): void {
@@ -162,6 +164,7 @@ export class Client {
     scope: Scope | undefined,
     build: (hint: EventHint) => Event,
     original: unknown,
+    kind?: 'exception' | 'message',
     givenId?: unknown,
   ): string {
     let eventId = typeof givenId === 'string' && /^[0-9a-f]{32}$/.test(givenId) ? givenId : undefined;
@@ -170,6 +173,11 @@ export class Client {
       eventId = hint.event_id ?? eventId ?? uuid4();
       hint.event_id = eventId;
       if (this._closed || this._options.enabled === false) return eventId;
+      const key = kind && stormKey(original, kind);
+      if (key !== undefined && !this._storm.allow(key)) {
+        this.recordDroppedEvent('backpressure', 'error');
+        return eventId;
+      }
       const sampleRate = this._options.sampleRate;
       if (sampleRate !== undefined && sampleRate < 1 && Math.random() >= sampleRate) {
         this.recordDroppedEvent('sample_rate', 'error');

@@ -133,7 +133,8 @@ export type DiscardReason =
   | 'send_error'
   | 'internal_sdk_error'
   | 'cache_overflow'
-  | 'buffer_overflow';
+  | 'buffer_overflow'
+  | 'backpressure';
 
 /** Rate-limit and client-report categories (item type `event` is category `error`). */
 export type DataCategory = 'error' | 'default' | 'attachment' | 'session' | 'internal' | 'monitor';

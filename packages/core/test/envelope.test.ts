@@ -145,7 +145,9 @@ describe('parseEnvelope', () => {
 
   it('round-trips any JSON payloads and any text attachments', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (payload, text) => {
+      // A string payload of a JSON item is written as it is (it is taken to be serialized already),
+      // so only objects round-trip there; attachments carry any text.
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string({ unit: 'binary' }), (payload, text) => {
         const envelope: Envelope = [
           { event_id: EVENT_ID },
           [

@@ -45,7 +45,7 @@ function packageConfigs(name) {
   const ts = () =>
     typescript({
       tsconfig: `${dir}/tsconfig.json`,
-      include: [`${dir}/src/**/*.ts`, `${dir}/src/**/*.tsx`],
+      include: [`${dir}/src/**/*.ts`, `${dir}/src/**/*.tsx`, 'globals.d.ts', `${dir}/*.d.ts`],
       declaration: false,
       declarationMap: false,
       sourceMap: true,
@@ -82,19 +82,43 @@ function cdnConfigs(dir, pkg, { input, name, global }) {
     input: `${dir}/${input}`,
     plugins: [
       defines(pkg, debug),
+      workspaceSources(),
       resolve({ browser: true }),
       commonjs(),
-      typescript({ tsconfig: `${dir}/tsconfig.json`, declaration: false, declarationMap: false, sourceMap: true, outDir: undefined, noEmitOnError: true }),
+      typescript({
+        tsconfig: `${dir}/tsconfig.json`,
+        include: ['packages/*/src/**/*.ts', 'globals.d.ts'],
+        // Pulls the sources of the bundled workspace packages into the program, to be compiled with it.
+        paths: { '@faultline/*': [path.resolve('packages/*/src/index.ts')] },
+        declaration: false,
+        declarationMap: false,
+        sourceMap: true,
+        outDir: undefined,
+        noEmitOnError: true,
+      }),
     ],
     output: {
       file: `${out}/${name}${min ? (debug ? '.debug.min' : '.min') : ''}.js`,
       format: 'iife',
       name: global,
       sourcemap: true,
-      plugins: min ? [terser({ compress: { passes: 2 }, mangle: { properties: false } }), ...(debug ? [] : [sri()])] : [],
+      // Without debug, calls to the debug logger go whole, their message strings with them.
+      plugins: min ? [terser({ compress: { passes: 2, pure_funcs: debug ? [] : ['logger.log', 'logger.warn', 'logger.error'] }, mangle: { properties: false } }), ...(debug ? [] : [sri()])] : [],
     },
   });
   return [base(true, false), base(false, true), base(true, true)];
+}
+
+// A CDN bundle compiles the workspace packages it contains (@faultline/core) from source, so that
+// __DEBUG_BUILD__ is false in all of it (their dist/ was built with debug logging in).
+function workspaceSources() {
+  return {
+    name: 'faultline-workspace-sources',
+    resolveId(id) {
+      const match = /^@faultline\/([a-z-]+)$/.exec(id);
+      return match && existsSync(`packages/${match[1]}/src/index.ts`) ? path.resolve(`packages/${match[1]}/src/index.ts`) : null;
+    },
+  };
 }
 
 // Writes <file>.sri beside the minified bundle and reports its size.

@@ -272,9 +272,18 @@ function stringify(value: unknown): string {
   }
 }
 
+// The public capture functions (and the client's) that make a synthetic error, with the frames they call.
+const CAPTURE_FUNCTION = /(^|\.)capture(Exception|Message)$/;
+
+/**
+ * Frames of the stack made at the capture site, without the SDK's own frames on top: everything from
+ * the outermost `captureException`/`captureMessage` call inwards is ours (as Sentry strips them).
+ */
 function syntheticFrames(hint: EventHint | undefined, stackParser: StackParser): StackFrame[] {
   const stack = safeGet(hint?.syntheticException, 'stack');
-  return typeof stack === 'string' ? parseSafely(stackParser, stack) : [];
+  const frames = typeof stack === 'string' ? parseSafely(stackParser, stack) : [];
+  const first = frames.findIndex((frame) => CAPTURE_FUNCTION.test(frame.function ?? ''));
+  return first === -1 ? frames : frames.slice(0, first);
 }
 
 function parseSafely(stackParser: StackParser, stack: string): StackFrame[] {

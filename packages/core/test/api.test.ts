@@ -3,6 +3,7 @@ import {
   addBreadcrumb,
   captureException,
   captureMessage,
+  createStackParser,
   getCurrentScope,
   lastEventId,
   setContext,
@@ -102,6 +103,17 @@ describe('errors API', () => {
     captureMessage('m');
     await sent.client.flush(2000);
     expect(sent.events()[0]!.breadcrumbs).toBeUndefined();
+  });
+
+  it('gives a captured string the stack of the capture site, without the SDK frames', async () => {
+    const sent = initTestClient({ stackParser: createStackParser() });
+    function reportFailure() {
+      captureException('payment failed');
+    }
+    reportFailure();
+    await sent.client.flush(2000);
+    const frames = sent.events()[0]!.exception!.values[0]!.stacktrace!.frames;
+    expect(frames.at(-1)).toMatchObject({ function: 'reportFailure', filename: expect.stringContaining('api.test.ts') });
   });
 
   it('never throws, even for nonsense arguments', () => {

@@ -1,0 +1,114 @@
+import { open } from 'node:fs/promises';
+import type { Event, Integration, StackFrame } from '@faultline/core';
+
+export interface ContextLinesOptions {
+  /** Lines of source kept before and after the frame's line (default 5; 0 turns it off). */
+  frameContextLines?: number;
+}
+
+/** Reads a source file's text; undefined when it cannot or should not be read. */
+export type SourceReader = (path: string) => Promise<string | undefined>;
+
+const CACHED_FILES = 10;
+const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_FAILED_FILES = 1000;
+// Long lines are minified code: a window around the column is what a reader can use (Sentry keeps
+// about 140 characters too, see snipLine in @sentry/core).
+const MAX_LINE_LENGTH = 140;
+
+/** Reads without blocking the event loop, and never a file too big to be source someone wrote. */
+export async function readSourceFile(path: string): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Adds `pre_context`, `context_line` and `post_context` to frames from the source files on disk. Files
+ * are read once and kept in a small LRU cache; files that cannot be read are remembered and not tried
+ * again.
+ */
+export function contextLinesIntegration(options: ContextLinesOptions = {}, readSource: SourceReader = readSourceFile): Integration {
+  const contextLines = Math.max(0, Math.floor(options.frameContextLines ?? 5) || 0);
+  const cache = new Map<string, Promise<string[] | undefined>>();
+  const failed = new Set<string>();
+
+  function linesOf(path: string): Promise<string[] | undefined> {
+    const cached = cache.get(path);
+    if (cached) {
+      // Map keeps insertion order: moving the entry to the end makes the first one the least recent.
+      cache.delete(path);
+      cache.set(path, cached);
+      return cached;
+    }
+    const lines = Promise.resolve()
+      .then(() => readSource(path))
+      .then((text) => text?.split(/\r?\n/), () => undefined)
+      .then((result) => {
+        if (!result) {
+          cache.delete(path);
+          if (failed.size >= MAX_FAILED_FILES) failed.clear();
+          failed.add(path);
+        }
+        return result;
+      });
+    cache.set(path, lines);
+    if (cache.size > CACHED_FILES) cache.delete(cache.keys().next().value!);
+    return lines;
+  }
+
+  return {
+    name: 'ContextLines',
+    async processEvent(event: Event): Promise<Event> {
+      if (contextLines === 0) return event;
+      const frames = (event.exception?.values ?? []).flatMap((exception) => exception.stacktrace?.frames ?? []);
+      const byFile = new Map<string, StackFrame[]>();
+      for (const frame of frames) {
+        const path = sourcePath(frame);
+        if (!path || failed.has(path) || frame.context_line !== undefined) continue;
+        const sameFile = byFile.get(path);
+        if (sameFile) sameFile.push(frame);
+        else byFile.set(path, [frame]);
+      }
+      await Promise.all(
+        Array.from(byFile, async ([path, fileFrames]) => {
+          const lines = await linesOf(path);
+          if (lines) for (const frame of fileFrames) addContext(frame, lines, contextLines);
+        }),
+      );
+      return event;
+    },
+  };
+}
+
+/** The file a frame's source can be read from: a real path, not `node:internal/…` nor minified code. */
+function sourcePath(frame: StackFrame): string | undefined {
+  if (typeof frame.lineno !== 'number' || frame.lineno < 1) return undefined;
+  const path = frame.filename;
+  if (!path || !(path.startsWith('/') || /^[a-zA-Z]:\\/.test(path))) return undefined;
+  if (/\.min\.[cm]?js$/.test(path)) return undefined;
+  return path;
+}
+
+function addContext(frame: StackFrame, lines: string[], count: number): void {
+  const index = frame.lineno! - 1;
+  const line = lines[index];
+  if (line === undefined) return;
+  const column = frame.colno ?? 0;
+  frame.pre_context = lines.slice(Math.max(0, index - count), index).map((l) => snip(l, column));
+  frame.context_line = snip(line, column);
+  frame.post_context = lines.slice(index + 1, index + 1 + count).map((l) => snip(l, column));
+}
+
+/** Keeps about MAX_LINE_LENGTH characters of a long line, around the column, marking what was cut. */
+export function snip(line: string, column: number): string {
+  if (line.length <= MAX_LINE_LENGTH) return line;
+  const start = Math.max(0, Math.min(column - MAX_LINE_LENGTH / 2, line.length - MAX_LINE_LENGTH));
+  const end = start + MAX_LINE_LENGTH;
+  return `${start > 0 ? '{snip} ' : ''}${line.slice(start, end)}${end < line.length ? ' {snip}' : ''}`;
+}

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import type { Context, Event, Integration } from '@faultline/core';
+
+/** What the context is read from; tests hand in fakes. */
+export interface NodeContextHost {
+  process: Pick<NodeJS.Process, 'version' | 'uptime' | 'memoryUsage'>;
+  os: Pick<typeof os, 'type' | 'release' | 'arch' | 'totalmem' | 'freemem' | 'cpus' | 'uptime'> & { availableParallelism?: () => number };
+  readFile(path: string): Promise<string>;
+}
+
+const defaultHost: NodeContextHost = { process, os, readFile: (path) => readFile(path, 'utf8') };
+
+/**
+ * Adds the `runtime`, `os`, `app` and `device` contexts. What cannot change is read once, on the
+ * first event, so start-up does none of it; memory figures are read for each event.
+ */
+export function nodeContextIntegration(host: NodeContextHost = defaultHost): Integration {
+  let fixed: Promise<Record<string, Context>> | undefined;
+  return {
+    name: 'NodeContext',
+    async processEvent(event: Event): Promise<Event> {
+      fixed ??= readFixedContexts(host);
+      const base = await fixed;
+      const current: Record<string, Context> = {
+        ...base,
+        app: { ...base.app, app_memory: safely(() => host.process.memoryUsage.rss()) },
+        device: { ...base.device, free_memory: safely(() => host.os.freemem()) },
+      };
+      const contexts: Record<string, Context> = { ...event.contexts };
+      for (const [name, context] of Object.entries(current)) {
+        contexts[name] = { ...withoutUndefined(context), ...contexts[name] };
+      }
+      event.contexts = contexts;
+      return event;
+    },
+  };
+}
+
+async function readFixedContexts(host: NodeContextHost): Promise<Record<string, Context>> {
+  const now = Date.now();
+  const cpus = safely(() => host.os.cpus()) ?? [];
+  const cpu = cpus[0];
+  return {
+    runtime: { name: 'node', version: host.process.version },
+    os: await readOsContext(host),
+    app: { app_start_time: safely(() => new Date(now - host.process.uptime() * 1000).toISOString()) },
+    device: {
+      arch: safely(() => host.os.arch()),
+      memory_size: safely(() => host.os.totalmem()),
+      processor_count: safely(() => host.os.availableParallelism?.()) ?? (cpus.length || undefined),
+      cpu_description: cpu?.model || undefined,
+      processor_frequency: cpu?.speed ? Math.round(cpu.speed) : undefined,
+      boot_time: safely(() => new Date(now - host.os.uptime() * 1000).toISOString()),
+    },
+  };
+}
+
+async function readOsContext(host: NodeContextHost): Promise<Context> {
+  const type = safely(() => host.os.type());
+  const kernel = safely(() => host.os.release());
+  if (type === 'Darwin') return { name: 'macOS', kernel_version: kernel };
+  if (type === 'Windows_NT') return { name: 'Windows', version: kernel };
+  if (type !== 'Linux') return { name: type, version: kernel };
+  // The distribution is what a reader wants; the kernel alone says little
+  // (https://www.freedesktop.org/software/systemd/man/os-release.html).
+  const osRelease = await host.readFile('/etc/os-release').then(parseOsRelease, () => ({}) as Record<string, string>);
+  const distribution = withoutUndefined({ name: osRelease.ID, version: osRelease.VERSION_ID, pretty_name: osRelease.PRETTY_NAME });
+  return {
+    name: osRelease.NAME ?? 'Linux',
+    version: osRelease.VERSION_ID,
+    kernel_version: kernel,
+    distribution: Object.keys(distribution).length ? distribution : undefined,
+  };
+}
+
+export function parseOsRelease(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) fields[match[1]!] = match[2]!.replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return fields;
+}
+
+function withoutUndefined(context: Context): Context {
+  return Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+if (process.env.WITH_FAULTLINE) require('@faultline/node').init();
+
+Promise.reject('not an error');

@@ -103,7 +103,7 @@ function cdnConfigs(dir, pkg, { input, name, global }) {
       name: global,
       sourcemap: true,
       // Without debug, calls to the debug logger go whole, their message strings with them.
-      plugins: min ? [terser({ compress: { passes: 2, pure_funcs: debug ? [] : ['logger.log', 'logger.warn', 'logger.error'] }, mangle: { properties: false } }), ...(debug ? [] : [sri()])] : [],
+      plugins: min ? [terser({ compress: { passes: 2, pure_funcs: debug ? [] : ['logger.log', 'logger.warn', 'logger.error'] }, mangle: { properties: { regex: /^_[a-z]/ } } }), ...(debug ? [] : [sri()])] : [],
     },
   });
   return [base(true, false), base(false, true), base(true, true)];

@@ -1,0 +1,16 @@
+import type { Breadcrumb, BreadcrumbHint } from '@faultline/core';
+
+/** Where an instrument hands its breadcrumbs (the integration adds them for its own client only). */
+export type RecordBreadcrumb = (breadcrumb: Breadcrumb, hint?: BreadcrumbHint) => void;
+
+/** A string for any value, for breadcrumb messages; never throws. */
+export function safeString(value: unknown): string {
+  try {
+    if (typeof value === 'string') return value;
+    if (value instanceof Error) return `${value.name}: ${value.message}`;
+    if (value !== null && typeof value === 'object') return JSON.stringify(value) ?? String(value);
+    return String(value);
+  } catch {
+    return '[unserializable]';
+  }
+}

@@ -1,0 +1,48 @@
+import { getCoreIntegrations, initAndBind, logger, resolveIntegrations, type Client, type Integration, type Options, type StackParser } from '@faultline/core';
+import { breadcrumbsIntegration } from './integrations/breadcrumbs';
+import { browserApiErrorsIntegration } from './integrations/browser-api-errors';
+import { globalHandlersIntegration } from './integrations/global-handlers';
+import { httpContextIntegration } from './integrations/http-context';
+import { defaultStackParser } from './stack-parser';
+import { makeBrowserTransport } from './transport/browser-transport';
+
+export interface BrowserOptions extends Options {
+  stackParser?: StackParser;
+}
+
+export const SDK_NAME = 'faultline.javascript.browser';
+
+/** Core's integrations (inbound filters, linked errors, dedupe) and the browser's own. */
+export function getDefaultIntegrations(): Integration[] {
+  return [
+    ...getCoreIntegrations(),
+    browserApiErrorsIntegration(),
+    breadcrumbsIntegration(),
+    globalHandlersIntegration(),
+    httpContextIntegration(),
+  ];
+}
+
+/**
+ * Starts Faultline in the page: from here on uncaught errors and unhandled rejections are reported,
+ * and the errors API sends to `dsn`. Never throws; returns the client (undefined only if set-up failed).
+ */
+export function init(options: BrowserOptions = {}): Client | undefined {
+  try {
+    return initAndBind({
+      ...options,
+      stackParser: options.stackParser ?? defaultStackParser,
+      transport: options.transport ?? makeBrowserTransport,
+      integrations: resolveIntegrations(options, getDefaultIntegrations()),
+      platform: 'javascript',
+      sdk: {
+        name: SDK_NAME,
+        version: __FAULTLINE_VERSION__,
+        packages: [{ name: 'npm:@faultline/browser', version: __FAULTLINE_VERSION__ }],
+      },
+    });
+  } catch (error) {
+    logger.error('init failed:', error);
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { bundleFile, bundleIntegrity } from './harness/bundle';
+
+// The issue's budget for faultline.min.js with global handlers, wrapping, all breadcrumbs, dedupe,
+// filters, linked errors and the fetch/beacon transport: at most 10 KB gzipped (the aim is 8 KB).
+const LIMIT_BYTES = 10 * 1024;
+
+describe('the CDN bundle', () => {
+  const minified = readFileSync(bundleFile('faultline.min.js'));
+
+  it(`is at most ${LIMIT_BYTES} bytes gzipped`, () => {
+    const gzipped = gzipSync(minified, { level: 9 }).length;
+    console.log(`faultline.min.js: ${minified.length} bytes, ${gzipped} bytes gzipped (limit ${LIMIT_BYTES})`);
+    expect(gzipped).toBeLessThanOrEqual(LIMIT_BYTES);
+  });
+
+  it('has its sha384 integrity value beside it', () => {
+    expect(bundleIntegrity()).toBe(`sha384-${createHash('sha384').update(minified).digest('base64')}`);
+  });
+
+  it('leaves debug logging out of the .min.js and keeps it in the .debug.min.js', () => {
+    const debug = readFileSync(bundleFile('faultline.debug.min.js'), 'utf8');
+    // Not `toContain`: a failure would print the whole bundle.
+    expect(minified.toString('utf8').includes('Integration installed')).toBe(false);
+    expect(debug.includes('Integration installed')).toBe(true);
+  });
+
+  it('sets the global Faultline with the errors API', () => {
+    const sandbox: Record<string, any> = {};
+    new Function('window', 'self', 'globalThis', `${minified.toString('utf8')}\n;window.Faultline = Faultline;`)(sandbox, sandbox, sandbox);
+    for (const name of ['init', 'captureException', 'captureMessage', 'captureEvent', 'addBreadcrumb', 'setUser', 'setTag', 'setTags', 'setContext', 'setExtra', 'setExtras', 'withScope', 'withIsolationScope', 'getCurrentScope', 'getIsolationScope', 'getGlobalScope', 'getClient', 'lastEventId', 'flush', 'close', 'addIntegration']) {
+      expect(typeof sandbox.Faultline[name], name).toBe('function');
+    }
+  });
+});

@@ -1,5 +1,6 @@
 // The errors API, with the names, arguments and return values of @sentry/browser and @sentry/node,
 // so that moving over means changing an import. None of these functions throws.
+import { guard } from './guard';
 import { getCurrentScope, getIsolationScope, withScope } from './carrier';
 import type { Client } from './client';
 import { uuid4 } from './event-id';
@@ -18,13 +19,12 @@ export function getClient<C extends Client = Client>(): C | undefined {
 }
 
 export function captureException(exception: unknown, hintOrContext?: EventHint | CaptureContext): string {
-  return capture((client, hint, scope) => client.captureException(exception, { syntheticException: exception instanceof Error ? undefined : new Error('Faultline syntheticException'), ...hint }, scope), hintOrContext);
+  return capture((client, hint, scope) => client.captureException(exception, { syntheticException: guard(() => exception instanceof Error) ? undefined : new Error('Faultline syntheticException'), ...hint }, scope), hintOrContext);
 }
 
 export function captureMessage(message: string, levelOrContext?: SeverityLevel | CaptureContext): string {
-  const level = typeof levelOrContext === 'string' ? levelOrContext : undefined;
-  const context = typeof levelOrContext === 'string' ? undefined : levelOrContext;
-  return capture((client, hint, scope) => client.captureMessage(message, level ?? 'info', hint, scope), context);
+  const isLevel = typeof levelOrContext === 'string';
+  return capture((client, hint, scope) => client.captureMessage(message, isLevel ? levelOrContext : 'info', hint, scope), isLevel ? undefined : levelOrContext);
 }
 
 export function captureEvent(event: Event, hint?: EventHint): string {
@@ -32,46 +32,28 @@ export function captureEvent(event: Event, hint?: EventHint): string {
 }
 
 function capture(run: (client: Client, hint: EventHint, scope: Scope) => string, hintOrContext: EventHint | CaptureContext | undefined): string {
+  let id: string | undefined;
   try {
-    const isolation = getIsolationScope();
     const client = getClient();
-    if (!client) {
-      const id = uuid4();
-      isolation.setLastEventId(id);
-      return id;
+    if (client) {
+      id = isCaptureContext(hintOrContext)
+        ? withScope((scope) => {
+            if (typeof hintOrContext === 'function') hintOrContext(scope);
+            else scope.update(hintOrContext instanceof Scope ? hintOrContext.getData() : hintOrContext);
+            return run(client, {}, scope);
+          })
+        : run(client, hintOrContext ?? {}, getCurrentScope());
     }
-    let id: string;
-    if (isCaptureContext(hintOrContext)) {
-      id = withScope((scope) => {
-        applyCaptureContext(scope, hintOrContext);
-        return run(client, {}, scope);
-      });
-    } else {
-      id = run(client, hintOrContext ?? {}, getCurrentScope());
-    }
-    isolation.setLastEventId(id);
-    return id;
   } catch (error) {
     logger.error('Capture failed:', error);
-    return uuid4();
   }
+  id ??= uuid4();
+  getIsolationScope().setLastEventId(id);
+  return id;
 }
 
 function isCaptureContext(value: unknown): value is CaptureContext {
-  if (!value) return false;
-  if (value instanceof Scope || typeof value === 'function') return true;
-  return typeof value === 'object' && Object.keys(value).some((key) => CONTEXT_KEYS.includes(key));
-}
-
-function applyCaptureContext(scope: Scope, context: CaptureContext): void {
-  if (typeof context === 'function') {
-    context(scope);
-  } else if (context instanceof Scope) {
-    const data = context.getData();
-    scope.update({ ...data, user: data.user, level: data.level, fingerprint: data.fingerprint });
-  } else {
-    scope.update(context);
-  }
+  return !!value && (value instanceof Scope || typeof value === 'function' || Object.keys(value).some((key) => CONTEXT_KEYS.includes(key)));
 }
 
 /** Records a breadcrumb on the isolation scope, through `beforeBreadcrumb`. */
@@ -124,21 +106,19 @@ export function lastEventId(): string | undefined {
   return getIsolationScope().lastEventId();
 }
 
-export async function flush(timeoutMs?: number): Promise<boolean> {
-  const client = getClient();
-  if (!client) return true;
-  try {
-    return await client.flush(timeoutMs);
-  } catch {
-    return false;
-  }
+export function flush(timeoutMs?: number): Promise<boolean> {
+  return withClient((client) => client.flush(timeoutMs));
 }
 
-export async function close(timeoutMs?: number): Promise<boolean> {
+export function close(timeoutMs?: number): Promise<boolean> {
+  return withClient((client) => client.close(timeoutMs));
+}
+
+/** true without a client; false when the client failed. */
+async function withClient(run: (client: Client) => Promise<boolean>): Promise<boolean> {
   const client = getClient();
-  if (!client) return true;
   try {
-    return await client.close(timeoutMs);
+    return !client || (await run(client));
   } catch {
     return false;
   }

@@ -18,8 +18,8 @@ export interface AsyncContextStrategy {
 interface Carrier {
   globalScope: Scope;
   defaults: ScopePair;
-  strategy: AsyncContextStrategy | undefined;
-  stackTop: ScopePair | undefined;
+  strategy?: AsyncContextStrategy;
+  stackTop?: ScopePair;
 }
 
 // One carrier per SDK version on globalThis, so the ESM and CJS copies of one version that a
@@ -27,18 +27,10 @@ interface Carrier {
 const KEY = `__FAULTLINE_${__FAULTLINE_VERSION__}__`;
 
 function carrier(): Carrier {
-  const holder = globalThis as unknown as Record<string, Carrier | undefined>;
-  let found = holder[KEY];
-  if (!found) {
-    found = {
-      globalScope: new Scope(),
-      defaults: { scope: new Scope(), isolationScope: new Scope() },
-      strategy: undefined,
-      stackTop: undefined,
-    };
-    holder[KEY] = found;
-  }
-  return found;
+  return ((globalThis as unknown as Record<string, Carrier>)[KEY] ??= {
+    globalScope: new Scope(),
+    defaults: { scope: new Scope(), isolationScope: new Scope() },
+  });
 }
 
 const stackStrategy: AsyncContextStrategy = {

@@ -7,6 +7,7 @@ import { eventFromMessage, eventFromUnknown } from './exception';
 import type { Integration } from './integration';
 import { logger, warnOnce } from './logger';
 import { normalizeEvent } from './event-limits';
+import { scrubEvent } from './scrub';
 import type { ClientOptions } from './options';
 import { applyScopesToEvent, type EventProcessor, type Scope } from './scope';
 import { createStormGuard, stormKey } from './storm';
@@ -18,6 +19,10 @@ const CLIENT_REPORT_INTERVAL_MS = 60_000;
 // keep headroom for the envelope and item headers.
 const MAX_EVENT_BYTES = 1_000_000;
 const DEFAULT_MAX_BREADCRUMBS = 100;
+// Events wait for their (asynchronous) processing until the app's code yields: a loop capturing a
+// million distinct errors in one go must not hold a million events. Far above any burst spread
+// over requests; each event held is a few KiB.
+const MAX_PROCESSING = 10_000;
 
 /** Integration names whose global hooks are installed in this process (setupOnce ran). */
 const installedOnce = new Set<string>();
@@ -34,6 +39,8 @@ export class Client {
   private readonly _integrations = new Map<string, Integration>();
   private readonly _reports = createClientReports();
   private readonly _inFlight = new Set<PromiseLike<unknown>>();
+  /** Events built and not yet handed to the transport. */
+  private _processing = 0;
   private readonly _storm = createStormGuard();
   private _reportTimer: ReturnType<typeof setTimeout> | undefined;
   private _closed = false;
@@ -183,10 +190,18 @@ export class Client {
         this.recordDroppedEvent('sample_rate', 'error');
         return eventId;
       }
+      if (this._processing >= MAX_PROCESSING) {
+        this.recordDroppedEvent('buffer_overflow', 'error');
+        return eventId;
+      }
       const event = this._prepareEvent(build(hint), hint, scope);
       const task = this._finish(event, hint, collectProcessors(scope));
+      this._processing++;
       this._inFlight.add(task);
-      void task.then(() => this._inFlight.delete(task));
+      void task.then(() => {
+        this._processing--;
+        this._inFlight.delete(task);
+      });
     } catch (error) {
       logger.error('Capture failed:', error);
       this.recordDroppedEvent('internal_sdk_error', 'error');
@@ -232,11 +247,11 @@ export class Client {
       }
       if (!event || typeof event !== 'object') return this.recordDroppedEvent('before_send', 'error');
     }
-    const bounded = normalizeEvent(event, {
+    const bounded = scrubEvent(normalizeEvent(event, {
       depth: this._options.normalizeDepth,
       maxValueLength: this._options.maxValueLength,
       maxBytes: MAX_EVENT_BYTES,
-    });
+    }), this._options);
     this._send(createEnvelope(this._envelopeHeader(bounded.event_id), [[{ type: 'event' }, bounded]]));
   }
 

@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import { logger } from './logger';
 import type { DataCategory, SdkInfo } from './types';
 
@@ -36,12 +37,7 @@ export function createEnvelope(header: EnvelopeHeader, items: EnvelopeItem[]): E
  * An item whose payload cannot be serialized is left out (logged in debug mode); never throws.
  */
 export function serializeEnvelope(envelope: Envelope, now: () => number = Date.now): string | Uint8Array {
-  const items: EncodedItem[] = [];
-  for (const item of envelope[1]) {
-    const encoded = encodeItem(item);
-    if (encoded) items.push(encoded);
-  }
-  return writeEnvelope(envelope[0], items, now);
+  return writeEnvelope(envelope[0], envelope[1].map(encodeItem).filter((item): item is EncodedItem => !!item), now);
 }
 
 /**
@@ -80,17 +76,12 @@ export function parseEnvelope(body: string | Uint8Array): Envelope {
   return [header, items];
 }
 
-const CATEGORIES: Record<EnvelopeItemType, DataCategory> = {
-  event: 'error',
-  attachment: 'attachment',
-  session: 'session',
-  client_report: 'internal',
-  check_in: 'monitor',
-};
+// The item types whose category has another name; `attachment` and `session` keep theirs.
+const CATEGORIES: Partial<Record<EnvelopeItemType, DataCategory>> = { event: 'error', client_report: 'internal', check_in: 'monitor' };
 
 /** The rate-limit category of an item type (`event` -> `error`, `client_report` -> `internal`, ...). */
 export function itemTypeToCategory(type: EnvelopeItemType): DataCategory {
-  return CATEGORIES[type] ?? 'default';
+  return CATEGORIES[type] ?? (type === 'attachment' || type === 'session' ? type : 'default');
 }
 
 /**
@@ -109,8 +100,7 @@ export interface EncodedItem {
 /** Serializes one item; undefined (logged in debug mode) when its payload cannot be serialized. */
 export function encodeItem([header, payload]: EnvelopeItem): EncodedItem | undefined {
   try {
-    const bytes = asBytes(payload);
-    const data = bytes ?? (typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const data = asBytes(payload) ?? (typeof payload === 'string' ? payload : JSON.stringify(payload));
     // JSON.stringify gives undefined for undefined, functions and symbols.
     if (data === undefined) {
       logger.warn(`Dropped an envelope item of type ${header.type}: its payload is not serializable`);
@@ -132,35 +122,19 @@ export function writeEnvelope(
   items: readonly EncodedItem[],
   now: () => number = Date.now,
 ): string | Uint8Array {
-  let headerLine: string;
-  try {
-    headerLine = JSON.stringify({ ...header, sent_at: new Date(now()).toISOString() });
-  } catch (error) {
-    // An invalid clock makes toISOString throw; an envelope without sent_at is still valid.
-    logger.error('Envelope header not serializable:', error);
-    headerLine = JSON.stringify(header.event_id ? { event_id: header.event_id } : {});
-  }
-
-  if (!items.some((item) => typeof item.payload !== 'string')) {
-    let out = headerLine;
-    for (const item of items) out += `\n${item.line}\n${item.payload as string}`;
-    return out;
-  }
-
-  let total = utf8Length(headerLine);
-  for (const item of items) total += item.size;
-  const out = new Uint8Array(total);
-  let offset = writeUtf8(headerLine, out, 0);
-  for (const item of items) {
-    out[offset++] = NEWLINE;
-    offset = writeUtf8(item.line, out, offset);
-    out[offset++] = NEWLINE;
-    if (typeof item.payload === 'string') {
-      offset = writeUtf8(item.payload, out, offset);
-    } else {
-      out.set(item.payload, offset);
-      offset += item.payload.byteLength;
-    }
+  // An invalid clock makes toISOString throw; an envelope without sent_at is still valid.
+  const parts: Array<string | Uint8Array> = [JSON.stringify({ ...header, sent_at: guard(() => new Date(now()).toISOString()) })];
+  for (const item of items) parts.push(item.line, item.payload);
+  if (parts.every((part) => typeof part === 'string')) return parts.join('\n');
+  // Only byte payloads (attachments) lead here, and every runtime that has them has TextEncoder.
+  encoder ??= new TextEncoder();
+  const chunks = parts.map((part) => (typeof part === 'string' ? encoder!.encode(part) : part));
+  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength + 1, -1));
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset) out[offset++] = NEWLINE;
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
   }
   return out;
 }
@@ -198,12 +172,9 @@ function isObject(value: unknown): boolean {
 }
 
 function asBytes(payload: unknown): Uint8Array | undefined {
-  if (payload instanceof Uint8Array) return payload;
   // isView and the ArrayBuffer tag also hold for values from another realm (an iframe, jsdom).
   if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]') {
-    return new Uint8Array(payload as ArrayBuffer);
-  }
+  if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]') return new Uint8Array(payload as ArrayBuffer);
   return undefined;
 }
 
@@ -217,13 +188,6 @@ function parsePayload(text: string): unknown {
 
 let encoder: TextEncoder | undefined;
 let decoder: TextDecoder | undefined;
-
-/** Writes `text` as UTF-8 at `offset` (the buffer was sized with `utf8Length`); returns the new offset. */
-function writeUtf8(text: string, out: Uint8Array, offset: number): number {
-  // Only byte payloads (attachments) lead here, and every runtime that has them has TextEncoder.
-  encoder ??= new TextEncoder();
-  return offset + encoder.encodeInto(text, out.subarray(offset)).written;
-}
 
 /** Positions are UTF-16 indexes for a string body and byte offsets for a byte body. */
 interface Reader {

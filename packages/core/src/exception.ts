@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_VALUE_LENGTH, DEFAULT_NORMALIZE_DEPTH, normalize, truncate } from './normalize';
+import { guard } from './guard';
+import { constructorName, DEFAULT_MAX_VALUE_LENGTH, DEFAULT_NORMALIZE_DEPTH, normalize, truncate } from './normalize';
 import type { StackParser } from './stack-parser';
 import type { Event, EventHint, Exception, Mechanism, SeverityLevel, StackFrame } from './types';
 
@@ -14,11 +15,13 @@ export interface EventFromUnknownOptions {
   maxValueLength?: number;
 }
 
+const UNREADABLE = '<unreadable value>';
+const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'];
+
 /** `obj[key]`, or undefined when reading it throws. */
 export function safeGet(obj: unknown, key: PropertyKey): unknown {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return undefined;
   try {
-    return (obj as Record<PropertyKey, unknown>)[key];
+    return (obj as Record<PropertyKey, unknown> | null | undefined)?.[key];
   } catch {
     return undefined;
   }
@@ -30,27 +33,18 @@ export function safeGet(obj: unknown, key: PropertyKey): unknown {
  */
 export function isErrorLike(value: unknown): value is Error {
   if (value === null || typeof value !== 'object') return false;
-  try {
-    if (value instanceof Error) return true;
-    const tag = Object.prototype.toString.call(value);
-    if (tag === '[object Error]' || tag === '[object DOMException]' || tag === '[object Exception]') return true;
-  } catch {
-    return false;
-  }
+  const tag = guard(() => value instanceof Error || Object.prototype.toString.call(value));
+  if (tag === undefined) return false;
   return (
-    typeof safeGet(value, 'name') === 'string' &&
-    typeof safeGet(value, 'message') === 'string' &&
-    typeof safeGet(value, 'stack') === 'string'
+    tag === true ||
+    /^\[object (Error|DOMException)\]$/.test(String(tag)) ||
+    ['name', 'message', 'stack'].every((key) => typeof safeGet(value, key) === 'string')
   );
 }
 
 /** One exception entry for one thrown value, without mechanism. Never throws. */
 export function exceptionFromError(error: unknown, stackParser: StackParser): Exception {
-  try {
-    return describe(error, stackParser).exception;
-  } catch {
-    return { type: 'Error', value: '<unreadable value>' };
-  }
+  return guard(() => describe(error, stackParser)[0]) ?? { type: 'Error', value: UNREADABLE };
 }
 
 /**
@@ -58,23 +52,16 @@ export function exceptionFromError(error: unknown, stackParser: StackParser): Ex
  * errors add the causes later) with the hint's mechanism. Never throws.
  */
 export function eventFromUnknown(value: unknown, hint: EventHint | undefined, options: EventFromUnknownOptions): Event {
-  const maxValueLength = options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
-  let described: Described;
-  try {
-    described = describe(value, options.stackParser, options.normalizeDepth);
-  } catch {
-    described = { exception: { type: 'Error', value: '<unreadable value>' }, synthetic: true };
-  }
-  const { exception } = described;
-  if (exception.value !== undefined) exception.value = truncate(exception.value, maxValueLength);
-  if (described.synthetic) {
-    // Nothing was thrown that carries a stack; the capture site's stack is the next best thing.
-    const frames = syntheticFrames(hint, options.stackParser);
-    if (frames.length > 0) exception.stacktrace = { frames };
-  }
-  exception.mechanism = mechanismFrom(hint, described.synthetic);
+  const [exception, synthetic, serialized] = guard(() => describe(value, options.stackParser, options.normalizeDepth)) ?? [
+    { type: 'Error', value: UNREADABLE },
+    true,
+  ];
+  exception.value = truncate(exception.value!, options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
+  // Nothing was thrown that carries a stack; the capture site's stack is the next best thing.
+  if (synthetic) addSyntheticFrames(exception, hint, options.stackParser);
+  exception.mechanism = mechanismFrom(hint, synthetic);
   const event: Event = { level: 'error', exception: { values: [exception] } };
-  if (described.serialized !== undefined) event.extra = { __serialized__: described.serialized };
+  if (serialized !== undefined) event.extra = { __serialized__: serialized };
   return event;
 }
 
@@ -89,16 +76,11 @@ export function eventFromMessage(
   hint?: EventHint,
   options?: Partial<EventFromUnknownOptions>,
 ): Event {
-  const maxValueLength = options?.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
-  const text = truncate(typeof message === 'string' ? message : stringify(message), maxValueLength);
-  const event: Event = { level: LEVELS.has(level) ? level : 'info', logentry: { message: text } };
+  const text = truncate(stringify(message), options?.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
+  const event: Event = { level: LEVELS.includes(level) ? level : 'info', logentry: { message: text } };
   if (options?.attachStacktrace && options.stackParser) {
-    const frames = syntheticFrames(hint, options.stackParser);
-    if (frames.length > 0) {
-      event.exception = {
-        values: [{ value: text, stacktrace: { frames }, mechanism: { type: 'generic', synthetic: true, handled: true } }],
-      };
-    }
+    const exception: Exception = { value: text, mechanism: { type: 'generic', synthetic: true, handled: true } };
+    if (addSyntheticFrames(exception, hint, options.stackParser)) event.exception = { values: [exception] };
   }
   return event;
 }
@@ -125,54 +107,35 @@ export function fingerprintOf(event: Event): string {
   }
 }
 
-const LEVELS = new Set<string>(['fatal', 'error', 'warning', 'info', 'debug']);
-
-interface Described {
-  exception: Exception;
-  /** True when the value carried no stack of its own (anything but an Error). */
-  synthetic: boolean;
-  serialized?: unknown;
-}
+/** The exception, whether it lacks a stack of its own (anything but an Error), and the value serialized. */
+type Described = [exception: Exception, synthetic: boolean, serialized?: unknown];
 
 function describe(value: unknown, stackParser: StackParser, normalizeDepth?: number): Described {
-  if (isErrorLike(value)) return { exception: fromError(value, stackParser), synthetic: false };
-  if (value !== null && typeof value === 'object') {
-    return {
-      exception: { type: eventType(value) ?? 'Error', value: messageForObject(value) },
-      synthetic: true,
-      serialized: normalize(value, normalizeDepth ?? DEFAULT_NORMALIZE_DEPTH),
-    };
+  if (isErrorLike(value)) {
+    const exception: Exception = { type: errorType(value), value: errorMessage(value) };
+    const frames = parseFrames(stackParser, safeGet(value, 'stack'));
+    if (frames.length) exception.stacktrace = { frames };
+    return [exception, false];
   }
-  return { exception: { type: 'Error', value: describePrimitive(value) }, synthetic: true };
-}
-
-function fromError(error: object, stackParser: StackParser): Exception {
-  const exception: Exception = { type: errorType(error), value: errorMessage(error) };
-  const stack = safeGet(error, 'stack');
-  if (typeof stack === 'string') {
-    const frames = parseSafely(stackParser, stack);
-    if (frames.length > 0) exception.stacktrace = { frames };
+  if (value === null || typeof value !== 'object') {
+    // A function's source is no message: its name is.
+    const text = typeof value === 'function' ? normalize(value) : typeof value === 'bigint' ? `${value}n` : value;
+    return [{ type: 'Error', value: stringify(text) }, true];
   }
-  return exception;
+  // DOM and Node events (`Event`, `ErrorEvent`, `PromiseRejectionEvent`) are typed by their class.
+  const tag = guard(() => Object.prototype.toString.call(value)) ?? '';
+  const type = /^\[object \w*Event\]$/.test(tag) ? constructorName(value) : 'Error';
+  return [{ type, value: messageForObject(value) }, true, normalize(value, normalizeDepth ?? DEFAULT_NORMALIZE_DEPTH)];
 }
 
 function errorType(error: object): string {
   const name = safeGet(error, 'name');
-  if (typeof name === 'string' && name !== '') return truncate(name, 200);
-  const ctor = safeGet(error, 'constructor');
-  const ctorName = safeGet(ctor, 'name');
-  if (typeof ctorName === 'string' && ctorName !== '') return truncate(ctorName, 200);
-  return 'Error';
+  return (typeof name === 'string' && name) || constructorName(error);
 }
 
 function errorMessage(error: object): string {
   const message = safeGet(error, 'message');
-  if (typeof message === 'string') return truncate(message, DEFAULT_MAX_VALUE_LENGTH) || 'No error message';
-  // Some libraries nest the real error: `{ message: { error: { message } } }` (Sentry handles it too).
-  const nested = safeGet(safeGet(message, 'error'), 'message');
-  if (typeof nested === 'string') return truncate(nested, DEFAULT_MAX_VALUE_LENGTH);
-  if (message === undefined || message === null || message === '') return 'No error message';
-  return truncate(stringify(message), DEFAULT_MAX_VALUE_LENGTH);
+  return message == null || message === '' ? 'No error message' : stringify(message);
 }
 
 /** Sentry's wording (`getMessageForObject`), so issues read the same as users know them. */
@@ -185,8 +148,7 @@ function messageForObject(value: object): string {
   }
   if (typeof message === 'string') return message;
   const className = constructorName(value);
-  const label = className && className !== 'Object' ? `'${className}'` : 'Object';
-  return `${label} captured as exception with keys: ${keysForMessage(value)}`;
+  return `${/^(Object|null prototype)$/.test(className) ? 'Object' : `'${className}'`} captured as exception with keys: ${keysForMessage(value)}`;
 }
 
 const MAX_KEYS_LENGTH = 40;
@@ -202,122 +164,76 @@ function keysForMessage(value: object): string {
       if (Object.prototype.hasOwnProperty.call(value, key)) keys.push(key);
     }
   } catch {
-    if (keys.length === 0) return '[object keys could not be read]';
+    if (!keys.length) return '[object keys could not be read]';
   }
-  keys.sort();
-  const first = keys[0];
+  const [first, ...rest] = keys.sort();
   if (first === undefined) return '[object has no keys]';
-  if (first.length >= MAX_KEYS_LENGTH) return truncate(first, MAX_KEYS_LENGTH);
   // As many whole keys as fit, without an ellipsis, as Sentry writes it.
-  let joined = first;
-  for (let i = 1; i < keys.length; i++) {
-    const next = `${joined}, ${keys[i]}`;
-    if (next.length > MAX_KEYS_LENGTH) break;
-    joined = next;
+  let joined = truncate(first, MAX_KEYS_LENGTH);
+  for (const key of rest) {
+    if (joined.length + key.length + 2 > MAX_KEYS_LENGTH) break;
+    joined += `, ${key}`;
   }
   return joined;
 }
 
-/** DOM and Node events (`Event`, `ErrorEvent`, `PromiseRejectionEvent`) are typed by their class. */
-function eventType(value: object): string | undefined {
-  try {
-    const tag = Object.prototype.toString.call(value);
-    return /^\[object \w*Event\]$/.test(tag) ? constructorName(value) || tag.slice(8, -1) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function describePrimitive(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'bigint':
-      return `${String(value)}n`;
-    case 'function': {
-      const name = safeGet(value, 'name');
-      return `[Function: ${typeof name === 'string' && name !== '' ? name : '<anonymous>'}]`;
-    }
-    default:
-      return stringify(value);
-  }
-}
-
-function constructorName(value: object): string | undefined {
-  try {
-    const proto: unknown = Object.getPrototypeOf(value);
-    const name = safeGet(safeGet(proto, 'constructor'), 'name');
-    return typeof name === 'string' ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `String(value)` that survives symbols, throwing `toString`s and revoked proxies. */
+/** `String(value)` that survives symbols, throwing `toString`s and revoked proxies; objects as JSON. */
 function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object') {
+  const text = guard(() => {
+    if (value === null || typeof value !== 'object') return String(value);
     const normalized = normalize(value, 1, 100, 1000);
-    if (typeof normalized === 'string') return normalized;
-    try {
-      return JSON.stringify(normalized);
-    } catch {
-      return '<unreadable value>';
-    }
-  }
-  try {
-    return String(value);
-  } catch {
-    return '<unreadable value>';
-  }
+    return typeof normalized === 'string' ? normalized : JSON.stringify(normalized);
+  });
+  return typeof text === 'string' ? text : UNREADABLE;
 }
 
 // The public capture functions (and the client's) that make a synthetic error, with the frames they call.
 const CAPTURE_FUNCTION = /(^|\.)capture(Exception|Message)$/;
 
 /**
- * Frames of the stack made at the capture site, without the SDK's own frames on top: everything from
- * the outermost `captureException`/`captureMessage` call inwards is ours (as Sentry strips them).
+ * Gives `exception` the frames of the stack made at the capture site, without the SDK's own frames
+ * on top: everything from the outermost `captureException`/`captureMessage` call inwards is ours (as
+ * Sentry strips them). Returns whether there were any.
  */
-function syntheticFrames(hint: EventHint | undefined, stackParser: StackParser): StackFrame[] {
-  const stack = safeGet(hint?.syntheticException, 'stack');
-  const frames = typeof stack === 'string' ? parseSafely(stackParser, stack) : [];
+function addSyntheticFrames(exception: Exception, hint: EventHint | undefined, stackParser: StackParser): boolean {
+  const frames = parseFrames(stackParser, safeGet(safeGet(hint, 'syntheticException'), 'stack'));
   const first = frames.findIndex((frame) => CAPTURE_FUNCTION.test(frame.function ?? ''));
-  return first === -1 ? frames : frames.slice(0, first);
+  if (first !== -1) frames.length = first;
+  if (frames.length) exception.stacktrace = { frames };
+  return frames.length > 0;
 }
 
-function parseSafely(stackParser: StackParser, stack: string): StackFrame[] {
-  try {
-    const frames = stackParser(stack);
-    return Array.isArray(frames) ? frames : [];
-  } catch {
-    return [];
-  }
+function parseFrames(stackParser: StackParser, stack: unknown): StackFrame[] {
+  const frames = typeof stack === 'string' ? guard(() => stackParser(stack)) : undefined;
+  return Array.isArray(frames) ? frames : [];
 }
+
+// A hint's mechanism may hold anything: only the protocol's fields of the right types go on.
+const MECHANISM_FIELDS: Record<string, string> = {
+  handled: 'boolean',
+  synthetic: 'boolean',
+  is_exception_group: 'boolean',
+  exception_id: 'number',
+  parent_id: 'number',
+  source: 'string',
+};
 
 function mechanismFrom(hint: EventHint | undefined, synthetic: boolean): Mechanism {
   const given = safeGet(hint, 'mechanism');
-  const mechanism: Mechanism = { type: 'generic', handled: true };
-  if (given !== null && typeof given === 'object') {
-    const type = safeGet(given, 'type');
-    if (typeof type === 'string' && type !== '') mechanism.type = type;
-    for (const key of ['handled', 'synthetic', 'is_exception_group'] as const) {
-      const flag = safeGet(given, key);
-      if (typeof flag === 'boolean') mechanism[key] = flag;
+  const type = safeGet(given, 'type');
+  const mechanism: Mechanism = { type: typeof type === 'string' && type !== '' ? type : 'generic', handled: true };
+  for (const key in MECHANISM_FIELDS) {
+    const value = safeGet(given, key);
+    // Ids are unsigned integers.
+    if (typeof value === MECHANISM_FIELDS[key] && (typeof value !== 'number' || (Number.isSafeInteger(value) && value >= 0))) {
+      (mechanism as unknown as Record<string, unknown>)[key] = value;
     }
-    for (const key of ['exception_id', 'parent_id'] as const) {
-      const id = safeGet(given, key);
-      if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) mechanism[key] = id;
-    }
-    const source = safeGet(given, 'source');
-    if (typeof source === 'string') mechanism.source = source;
-    const data = safeGet(given, 'data');
-    if (data !== null && typeof data === 'object') {
-      const normalized = normalize(data, DEFAULT_NORMALIZE_DEPTH);
-      if (normalized !== null && typeof normalized === 'object' && !Array.isArray(normalized)) {
-        mechanism.data = normalized as Record<string, unknown>;
-      }
-    }
+  }
+  const data = safeGet(given, 'data');
+  if (data !== null && typeof data === 'object') {
+    const normalized = normalize(data);
+    if (normalized !== null && typeof normalized === 'object' && !Array.isArray(normalized)) mechanism.data = normalized as Record<string, unknown>;
   }
   if (synthetic) mechanism.synthetic = true;
   return mechanism;

@@ -40,7 +40,7 @@ export { inboundFiltersIntegration } from './integrations/inbound-filters';
 export type { InboundFiltersOptions } from './integrations/inbound-filters';
 export { linkedErrorsIntegration } from './integrations/linked-errors';
 export type { LinkedErrorsOptions } from './integrations/linked-errors';
-export { logger } from './logger';
+export { logger, warnOnce } from './logger';
 export { normalizeEvent } from './event-limits';
 export { normalize } from './normalize';
 export { validateOptions } from './options';
@@ -48,11 +48,13 @@ export type { ClientOptions, Options } from './options';
 export { toRequestData } from './request-data';
 export type { IncomingRequest, RequestDataOptions } from './request-data';
 export { applyScopesToEvent, Scope } from './scope';
+export { DEFAULT_DENY_FIELDS } from './scrub';
 export type { EventProcessor, ScopeContext, ScopeData } from './scope';
 export { getCoreIntegrations, initAndBind, resolveIntegrations } from './sdk';
 export { createStackParser, defaultIsInApp } from './stack-parser';
 export type { StackParser, StackParserOptions } from './stack-parser';
 export { createTransport } from './transport/transport';
+export type { DroppedEnvelope, EnvelopeStore, StoredEnvelope } from './transport/store';
 export type {
   RequestExecutor,
   RetryOptions,

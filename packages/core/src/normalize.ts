@@ -1,4 +1,5 @@
 import { utf8Length } from './envelope';
+import { guard } from './guard';
 
 // Safe, bounded serialization of any value.
 // The markers follow Sentry's `normalize` (packages/core/src/utils/normalize.ts) so that events
@@ -17,11 +18,29 @@ export const MAX_DEPTH = 100;
 // breadth^depth values could be visited otherwise (1000 keys on each of three levels is 10^9).
 const MAX_VALUES = 50_000;
 
-interface VisitState {
-  maxBreadth: number;
-  maxStringLength: number | undefined;
-  ancestors: Set<object>;
-  budget: number;
+const MAX_PROPERTIES = '[MaxProperties ~]';
+// What to read a Date or boxed primitive as, by its tag: its primitive (`new Number(1)` reads as 1,
+// not as `{}`). With a lying Symbol.toStringTag, these throw.
+const UNBOX: Record<string, ((this: unknown) => unknown) | undefined> = {
+  Date() {
+    const time = Date.prototype.getTime.call(this as Date);
+    return Number.isNaN(time) ? '[Invalid Date]' : new Date(time).toISOString();
+  },
+  Number: Number.prototype.valueOf,
+  String: String.prototype.valueOf,
+  Boolean: Boolean.prototype.valueOf,
+  Symbol: Symbol.prototype.valueOf,
+  // Older engines have no BigInt.
+  BigInt: typeof BigInt === 'function' ? BigInt.prototype.valueOf : undefined,
+};
+
+/** What one `normalize` call carries through its walk (fields with `_` are renamed by the minifier). */
+interface Walk {
+  _breadth: number;
+  _maxLength: number;
+  _ancestors: Set<object>;
+  /** Values still to visit before the walk gives up. */
+  _budget: number;
 }
 
 /**
@@ -35,18 +54,147 @@ export function normalize(
   maxBreadth: number = DEFAULT_MAX_BREADTH,
   maxStringLength?: number,
 ): unknown {
-  const state: VisitState = {
-    maxBreadth: clamp(maxBreadth, DEFAULT_MAX_BREADTH, 0, Number.MAX_SAFE_INTEGER),
-    maxStringLength: maxStringLength === undefined ? undefined : clamp(maxStringLength, 0, 0, Number.MAX_SAFE_INTEGER),
-    ancestors: new Set(),
-    budget: MAX_VALUES,
+  const walk: Walk = {
+    _breadth: clamp(maxBreadth, DEFAULT_MAX_BREADTH, 0, Number.MAX_SAFE_INTEGER),
+    _maxLength: clamp(maxStringLength, Infinity, 0, Number.MAX_SAFE_INTEGER),
+    _ancestors: new Set(),
+    _budget: MAX_VALUES,
   };
   try {
-    return visit(value, clamp(depth, DEFAULT_NORMALIZE_DEPTH, 0, MAX_DEPTH), state);
+    return visit(value, clamp(depth, DEFAULT_NORMALIZE_DEPTH, 0, MAX_DEPTH), walk);
   } catch (error) {
     // Only a stack overflow inside a user's toJSON or getter can get here.
-    return `[Thrown: ${messageOf(error)}]`;
+    return thrown(error);
   }
+}
+
+function visit(value: unknown, depth: number, walk: Walk): unknown {
+  walk._budget--;
+  const max = walk._maxLength;
+  switch (typeof value) {
+    case 'string':
+      return value.length > max ? truncate(value, max) : value;
+    case 'number':
+      // -0 would come back from JSON as 0.
+      return Number.isFinite(value) ? value || 0 : `[${value}]`;
+    case 'bigint':
+      return `[BigInt: ${value}]`;
+    case 'undefined':
+      return '[undefined]';
+    case 'symbol':
+      return truncate(`[${String(value)}]`, max);
+    case 'function':
+      return truncate(`[Function: ${read(value, 'name') || '<anonymous>'}]`, max);
+    case 'object':
+      try {
+        return value && visitObject(value, depth, walk);
+      } catch (error) {
+        return thrown(error);
+      }
+  }
+  return value;
+}
+
+function visitObject(obj: object, depth: number, walk: Walk): unknown {
+  const tag = Object.prototype.toString.call(obj).slice(8, -1);
+  const name = constructorName(obj);
+  // Typed arrays and buffers can be megabytes: never iterate them.
+  if (ArrayBuffer.isView(obj)) return `[${name}(${(obj as Uint8Array).length ?? obj.byteLength})]`;
+  if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') return `[${tag}(${(obj as ArrayBuffer).byteLength})]`;
+  const unbox = Object.prototype.hasOwnProperty.call(UNBOX, tag) ? UNBOX[tag] : undefined;
+  const unboxed = unbox && guard(() => unbox.call(obj));
+  if (unboxed !== undefined) return tag === 'Date' ? unboxed : visit(unboxed, depth, walk);
+  if (obj instanceof RegExp) return truncate(String(obj), walk._maxLength);
+  if (obj === globalThis) return '[Global]';
+  if (name === 'Window' || name === 'Document' || name === 'HTMLDocument') return `[${name}]`;
+  if (/^HTML\w*Element$/.test(name)) return `[HTMLElement: ${name}]`;
+  // React's synthetic events hold the whole fiber tree; Vue view models hold the app.
+  if ('nativeEvent' in obj && 'preventDefault' in obj && 'stopPropagation' in obj) return '[SyntheticEvent]';
+  if (read(obj, '_isVue') === true || read(obj, '__isVue') === true) return '[VueViewModel]';
+  if (depth <= 0) return `[${name}]`;
+  const ancestors = walk._ancestors;
+  if (ancestors.has(obj)) return '[Circular ~]';
+  ancestors.add(obj);
+  try {
+    const toJSON = read(obj, 'toJSON');
+    if (typeof toJSON === 'function') {
+      try {
+        return visit(toJSON.call(obj), depth - 1, walk);
+      } catch {
+        // A toJSON that throws: show the object as it is.
+      }
+    }
+    // A spoofed Symbol.toStringTag (or a Proxy around a Map) throws here: walked as a plain object.
+    const entries =
+      tag === 'Map' || tag === 'Set'
+        ? guard(() => (tag === 'Map' ? Map.prototype.entries.call(obj as Map<unknown, unknown>) : Set.prototype.values.call(obj as Set<unknown>)))
+        : undefined;
+    if (entries) {
+      const list: unknown[] = [];
+      const keyed: Record<string, unknown> = {};
+      for (const entry of entries) {
+        if (list.length > walk._breadth) break;
+        list.push(entry);
+        if (tag === 'Map') {
+          const [key, item] = entry as [unknown, unknown];
+          setKey(keyed, typeof key === 'string' ? key : String(visit(key, 0, walk)), item);
+        }
+      }
+      return tag === 'Map' ? properties(keyed, {}, depth, walk) : items(list, depth, walk);
+    }
+    if (Array.isArray(obj)) return items(obj, depth, walk);
+    const out: Record<string, unknown> = {};
+    // name, message and stack are inherited or not enumerable, so Sentry adds them by hand.
+    if (tag === 'Error' || tag === 'DOMException') {
+      for (const key of ['name', 'message', 'stack', 'cause']) {
+        if (key === 'cause' && !hasOwn(obj, key)) continue;
+        const value = property(obj, key, depth, walk);
+        if (value !== '[undefined]') out[key] = value;
+      }
+    }
+    return properties(obj, out, depth, walk);
+  } finally {
+    ancestors.delete(obj);
+  }
+}
+
+function property(obj: object, key: PropertyKey, depth: number, walk: Walk): unknown {
+  let value: unknown;
+  try {
+    value = (obj as Record<PropertyKey, unknown>)[key];
+  } catch (error) {
+    walk._budget--;
+    return thrown(error);
+  }
+  return visit(value, depth - 1, walk);
+}
+
+function items(list: unknown[], depth: number, walk: Walk): unknown[] {
+  const length = Number(list.length) || 0;
+  const out: unknown[] = [];
+  const end = Math.min(length, walk._breadth);
+  for (let i = 0; i < end && walk._budget > 0; i++) out.push(property(list, i, depth, walk));
+  if (out.length < length) out.push(MAX_PROPERTIES);
+  return out;
+}
+
+// `for...in` with a counter rather than Object.keys(): no array of every key, and the loop stops at
+// maxBreadth (Sentry does the same).
+function properties(obj: object, out: Record<string, unknown>, depth: number, walk: Walk): Record<string, unknown> {
+  let count = 0;
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    if (count++ >= walk._breadth || walk._budget <= 0) {
+      setKey(out, key, MAX_PROPERTIES);
+      break;
+    }
+    setKey(out, key, property(obj, key, depth, walk));
+  }
+  return out;
+}
+
+function thrown(error: unknown): string {
+  return `[Thrown: ${messageOf(error)}]`;
 }
 
 /** Sentry's truncation: at most `max` characters of `str`, then '...'. */
@@ -61,246 +209,22 @@ export function truncate(str: string, max: number): string {
 
 /** UTF-8 bytes of `JSON.stringify(value)`; Infinity when it cannot be serialized. */
 export function jsonSize(value: unknown): number {
-  let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    return utf8Length(JSON.stringify(value) ?? '');
   } catch {
     return Infinity;
   }
-  return json === undefined ? 0 : utf8Length(json);
-}
-
-function visit(value: unknown, depth: number, state: VisitState): unknown {
-  state.budget--;
-  switch (typeof value) {
-    case 'string':
-      return state.maxStringLength === undefined ? value : truncate(value, state.maxStringLength);
-    case 'boolean':
-      return value;
-    case 'number':
-      // -0 would come back from JSON as 0.
-      return Number.isFinite(value) ? value || 0 : `[${value}]`;
-    case 'undefined':
-      return '[undefined]';
-    case 'bigint':
-      return `[BigInt: ${String(value)}]`;
-    case 'symbol':
-      return limit(`[${String(value)}]`, state);
-    case 'function':
-      return limit(`[Function: ${functionName(value as Function)}]`, state);
-  }
-  if (value === null) return null;
-  try {
-    return visitObject(value as object, depth, state);
-  } catch (error) {
-    return `[Thrown: ${messageOf(error)}]`;
-  }
-}
-
-function visitObject(obj: object, depth: number, state: VisitState): unknown {
-  const tag = Object.prototype.toString.call(obj);
-  const leaf = describeLeaf(obj, tag, depth, state);
-  if (leaf !== undefined) return leaf;
-  if (depth <= 0) return `[${constructorName(obj)}]`;
-  if (state.ancestors.has(obj)) return '[Circular ~]';
-  state.ancestors.add(obj);
-  try {
-    const toJSON = read(obj, 'toJSON');
-    if (typeof toJSON === 'function') {
-      try {
-        return visit(toJSON.call(obj), depth - 1, state);
-      } catch {
-        // A toJSON that throws: show the object as it is.
-      }
-    }
-    if (tag === '[object Map]') {
-      const entries = iterate(() => Map.prototype.entries.call(obj as Map<unknown, unknown>));
-      if (entries) return visitEntries(entries, depth, state);
-    }
-    if (tag === '[object Set]') {
-      const values = iterate(() => Set.prototype.values.call(obj as Set<unknown>));
-      if (values) return visitIterator(values, depth, state);
-    }
-    if (Array.isArray(obj)) return visitArray(obj, depth, state);
-    if (tag === '[object Error]' || tag === '[object DOMException]') return visitError(obj, depth, state);
-    return visitProperties(obj, {}, depth, state);
-  } finally {
-    state.ancestors.delete(obj);
-  }
-}
-
-/** A short string for values that should never be walked into (or undefined to walk on). */
-function describeLeaf(obj: object, tag: string, depth: number, state: VisitState): unknown {
-  // Typed arrays can be megabytes: never iterate them.
-  if (ArrayBuffer.isView(obj)) return `[${constructorName(obj)}(${viewLength(obj)})]`;
-  switch (tag) {
-    case '[object ArrayBuffer]':
-    case '[object SharedArrayBuffer]':
-      return `[${tag.slice(8, -1)}(${guard(() => (obj as ArrayBuffer).byteLength) ?? '?'})]`;
-    case '[object Date]': {
-      const time = guard(() => Date.prototype.getTime.call(obj));
-      if (time === undefined) break;
-      return Number.isNaN(time) ? '[Invalid Date]' : new Date(time).toISOString();
-    }
-    case '[object RegExp]':
-      if (obj instanceof RegExp) return limit(String(obj), state);
-      break;
-    // Boxed primitives (`new Number(1)`) read as their primitive, not as `{}`.
-    case '[object Number]':
-    case '[object String]':
-    case '[object Boolean]':
-    case '[object BigInt]':
-    case '[object Symbol]': {
-      const unboxed = unbox(obj, tag);
-      if (unboxed.ok) return visit(unboxed.value, depth, state);
-      break;
-    }
-  }
-  if (obj === globalThis) return '[Global]';
-  const name = constructorName(obj);
-  if (name === 'Window') return '[Window]';
-  if (name === 'Document' || name === 'HTMLDocument') return '[Document]';
-  if (/^HTML\w*Element$/.test(name)) return `[HTMLElement: ${name}]`;
-  // React's synthetic events hold the whole fiber tree; Vue view models hold the app.
-  if ('nativeEvent' in obj && 'preventDefault' in obj && 'stopPropagation' in obj) return '[SyntheticEvent]';
-  if (read(obj, '_isVue') === true || read(obj, '__isVue') === true) return '[VueViewModel]';
-  return undefined;
-}
-
-function visitProperties(
-  obj: object,
-  out: Record<string, unknown>,
-  depth: number,
-  state: VisitState,
-): Record<string, unknown> {
-  let count = 0;
-  // `for...in` with a counter rather than Object.keys(): no array of every key, and the loop
-  // stops at maxBreadth (Sentry does the same).
-  for (const key in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
-    if (count >= state.maxBreadth || state.budget <= 0) {
-      setKey(out, key, '[MaxProperties ~]');
-      break;
-    }
-    setKey(out, key, visitProperty(obj, key, depth, state));
-    count++;
-  }
-  return out;
-}
-
-function visitArray(arr: unknown[], depth: number, state: VisitState): unknown[] {
-  const length = Number(arr.length) || 0;
-  const end = Math.min(length, state.maxBreadth);
-  const out: unknown[] = [];
-  for (let i = 0; i < end; i++) {
-    if (state.budget <= 0) break;
-    out.push(visitProperty(arr, i, depth, state));
-  }
-  if (out.length < length) out.push('[MaxProperties ~]');
-  return out;
-}
-
-function visitError(error: object, depth: number, state: VisitState): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  // name, message and stack are inherited or not enumerable, so Sentry adds them by hand.
-  for (const key of ['name', 'message', 'stack', 'cause'] as const) {
-    if (key === 'cause' && !hasOwn(error, 'cause')) continue;
-    const value = visitProperty(error, key, depth, state);
-    if (value !== '[undefined]') out[key] = value;
-  }
-  return visitProperties(error, out, depth, state);
-}
-
-function visitEntries(entries: Iterator<[unknown, unknown]>, depth: number, state: VisitState): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  let count = 0;
-  for (let step = entries.next(); !step.done; step = entries.next()) {
-    const key = mapKey(step.value[0], state);
-    if (count >= state.maxBreadth || state.budget <= 0) {
-      setKey(out, key, '[MaxProperties ~]');
-      break;
-    }
-    setKey(out, key, visit(step.value[1], depth - 1, state));
-    count++;
-  }
-  return out;
-}
-
-function visitIterator(values: Iterator<unknown>, depth: number, state: VisitState): unknown[] {
-  const out: unknown[] = [];
-  for (let step = values.next(); !step.done; step = values.next()) {
-    if (out.length >= state.maxBreadth || state.budget <= 0) {
-      out.push('[MaxProperties ~]');
-      break;
-    }
-    out.push(visit(step.value, depth - 1, state));
-  }
-  return out;
-}
-
-function visitProperty(obj: object, key: PropertyKey, depth: number, state: VisitState): unknown {
-  let value: unknown;
-  try {
-    value = (obj as Record<PropertyKey, unknown>)[key];
-  } catch (error) {
-    state.budget--;
-    return `[Thrown: ${messageOf(error)}]`;
-  }
-  return visit(value, depth - 1, state);
-}
-
-function mapKey(key: unknown, state: VisitState): string {
-  if (typeof key === 'string') return key;
-  if (key === null || (typeof key !== 'object' && typeof key !== 'function')) return String(key);
-  const short = visit(key, 0, state);
-  return typeof short === 'string' ? short : String(short);
 }
 
 /** `out[key] = value`, except that a key named `__proto__` must not reach the prototype setter. */
 export function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
-  } else {
-    out[key] = value;
-  }
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+  else out[key] = value;
 }
 
-function unbox(obj: object, tag: string): { ok: boolean; value?: unknown } {
-  try {
-    switch (tag) {
-      case '[object Number]':
-        return { ok: true, value: Number.prototype.valueOf.call(obj) };
-      case '[object String]':
-        return { ok: true, value: String.prototype.valueOf.call(obj) };
-      case '[object Boolean]':
-        return { ok: true, value: Boolean.prototype.valueOf.call(obj) };
-      case '[object BigInt]':
-        return { ok: true, value: BigInt.prototype.valueOf.call(obj) };
-      default:
-        return { ok: true, value: Symbol.prototype.valueOf.call(obj) };
-    }
-  } catch {
-    // A Symbol.toStringTag that lies: not a real boxed primitive.
-    return { ok: false };
-  }
-}
-
-function viewLength(view: ArrayBufferView): number | string {
-  const length = guard(() => (view as { length?: unknown }).length);
-  if (typeof length === 'number') return length;
-  return guard(() => view.byteLength) ?? '?';
-}
-
-function iterate<T>(make: () => T): T | undefined {
-  try {
-    return make();
-  } catch {
-    // A spoofed Symbol.toStringTag or a Proxy around a Map: walk it as a plain object.
-    return undefined;
-  }
-}
-
+/** `obj[key]`, or undefined when reading it throws (a getter, a revoked Proxy). */
 export function read(obj: object, key: string): unknown {
+  // try/catch in place rather than `guard`: this runs for every value of every event.
   try {
     return (obj as Record<string, unknown>)[key];
   } catch {
@@ -316,47 +240,22 @@ export function hasOwn(obj: object, key: string): boolean {
   }
 }
 
-function constructorName(obj: object): string {
+/** The name of an object's class: 'Object' when it has none, 'null prototype' for `Object.create(null)`. */
+export function constructorName(obj: object): string {
   try {
     const proto: unknown = Object.getPrototypeOf(obj);
     if (!proto) return 'null prototype';
-    const ctor = (proto as { constructor?: unknown }).constructor;
-    const name = typeof ctor === 'function' ? (ctor as Function).name : undefined;
-    return typeof name === 'string' && name !== '' ? name : 'Object';
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name) return name;
   } catch {
-    return 'Object';
+    // A Proxy whose traps throw.
   }
-}
-
-function functionName(fn: Function): string {
-  try {
-    const name = fn.name;
-    return typeof name === 'string' && name !== '' ? name : '<anonymous>';
-  } catch {
-    return '<anonymous>';
-  }
-}
-
-function limit(str: string, state: VisitState): string {
-  return state.maxStringLength === undefined ? str : truncate(str, state.maxStringLength);
+  return 'Object';
 }
 
 /** The message of something thrown at us, which may itself be hostile. */
 export function messageOf(error: unknown): string {
-  try {
-    const message = error !== null && typeof error === 'object' ? (error as { message?: unknown }).message : error;
-    return truncate(typeof message === 'string' ? message : String(message), 200);
-  } catch {
-    return 'unknown error';
-  }
-}
-
-function guard<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
+  return guard(() => truncate(String((error as { message?: unknown } | null)?.message ?? error), 200)) ?? 'unknown error';
 }
 
 export function clamp(value: unknown, fallback: number, min: number, max: number): number {

@@ -25,6 +25,13 @@ export interface Options {
   allowUrls?: Array<string | RegExp>;
   /** Send cookies, auth headers, client IP and similar personal data (default false). */
   sendDefaultPii?: boolean;
+  /**
+   * Field names whose values are sent as `[Filtered]` in extras, contexts, breadcrumb data, user data
+   * and request data: strings match anywhere in the name, ignoring case. Default: names that look
+   * secret (`password`, `secret`, `token`, `api_key`, `auth`, `cookie`, ...; see DEFAULT_DENY_FIELDS),
+   * or none with `sendDefaultPii: true`. Giving a list replaces the default.
+   */
+  denyFields?: Array<string | RegExp>;
   /** Attach a stack trace to messages too (default false). */
   attachStacktrace?: boolean;
   /** Depth to which extras, contexts and breadcrumb data are serialized (default 3). */
@@ -56,48 +63,30 @@ export interface ClientOptions extends Options {
 }
 
 type Check = (value: unknown) => boolean;
-const isString: Check = (v) => typeof v === 'string';
-const isBoolean: Check = (v) => typeof v === 'boolean';
-const isFunction: Check = (v) => typeof v === 'function';
 const isNonNegative: Check = (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v);
-const isRate: Check = (v) => typeof v === 'number' && v >= 0 && v <= 1;
-const isPatternList: Check = (v) => Array.isArray(v) && v.every((p) => typeof p === 'string' || p instanceof RegExp);
 
-const CHECKS: Partial<Record<keyof Options, [Check, string]>> = {
-  dsn: [isString, 'a string'],
-  release: [isString, 'a string'],
-  environment: [isString, 'a string'],
-  dist: [isString, 'a string'],
-  sampleRate: [isRate, 'a number from 0 to 1'],
-  maxBreadcrumbs: [isNonNegative, 'a number of 0 or more'],
-  beforeSend: [isFunction, 'a function'],
-  beforeBreadcrumb: [isFunction, 'a function'],
-  ignoreErrors: [isPatternList, 'an array of strings and RegExps'],
-  denyUrls: [isPatternList, 'an array of strings and RegExps'],
-  allowUrls: [isPatternList, 'an array of strings and RegExps'],
-  sendDefaultPii: [isBoolean, 'true or false'],
-  attachStacktrace: [isBoolean, 'true or false'],
-  normalizeDepth: [isNonNegative, 'a number of 0 or more'],
-  maxValueLength: [isNonNegative, 'a number of 0 or more'],
-  debug: [isBoolean, 'true or false'],
-  enabled: [isBoolean, 'true or false'],
-  transport: [isFunction, 'a function'],
-  tunnel: [isString, 'a string'],
-  shutdownTimeout: [isNonNegative, 'a number of 0 or more'],
-  serverName: [isString, 'a string'],
-};
+// Option names (space-separated), the check their values must pass, and what the warning says.
+const CHECKS: Array<[string, Check, string]> = [
+  ['dsn release environment dist tunnel serverName', (v) => typeof v === 'string', 'a string'],
+  ['sendDefaultPii attachStacktrace debug enabled', (v) => typeof v === 'boolean', 'true or false'],
+  ['beforeSend beforeBreadcrumb transport', (v) => typeof v === 'function', 'a function'],
+  ['sampleRate', (v) => isNonNegative(v) && (v as number) <= 1, 'a number from 0 to 1'],
+  ['maxBreadcrumbs normalizeDepth maxValueLength shutdownTimeout', isNonNegative, 'a number of 0 or more'],
+  ['ignoreErrors denyUrls allowUrls denyFields', (v) => Array.isArray(v) && v.every((p) => typeof p === 'string' || p instanceof RegExp), 'an array of strings and RegExps'],
+];
 
 /**
  * Drops every option whose value has the wrong type, with one warning each, so the default applies.
  * `undefined` means "not set" and is always fine.
  */
 export function validateOptions<O extends Options>(options: O): O {
-  const valid = { ...options };
-  for (const [key, [check, expected]] of Object.entries(CHECKS) as Array<[keyof Options, [Check, string]]>) {
-    const value = valid[key];
-    if (value === undefined || check(value)) continue;
-    warnOnce(`Option \`${key}\` must be ${expected}; the default is used instead.`);
-    delete valid[key];
+  const valid = { ...options } as Record<string, unknown>;
+  for (const [keys, check, expected] of CHECKS) {
+    for (const key of keys.split(' ')) {
+      if (valid[key] === undefined || check(valid[key])) continue;
+      warnOnce(`Option \`${key}\` must be ${expected}; the default is used instead.`);
+      delete valid[key];
+    }
   }
-  return valid;
+  return valid as O;
 }

@@ -21,7 +21,7 @@ export interface RequestDataOptions {
 const SECRET_NAME = /auth|token|secret|passw|pwd|api[-_.]?key|credential|session|cookie|csrf|xsrf|signature|jwt|^(key|sig|code)$/i;
 
 // Headers that carry the client's address, set by proxies and CDNs.
-const CLIENT_IP_HEADERS = new Set([
+export const CLIENT_IP_HEADERS: ReadonlySet<string> = new Set([
   'forwarded',
   'x-forwarded-for',
   'x-real-ip',

@@ -1,3 +1,4 @@
+import { guard } from './guard';
 import type { Client } from './client';
 import type { Breadcrumb, Context, Event, EventHint, RequestData, SeverityLevel, User } from './types';
 
@@ -13,39 +14,34 @@ export interface ScopeContext {
   fingerprint: string[];
 }
 
-const DEFAULT_MAX_BREADCRUMBS = 100;
+export interface ScopeData {
+  user: User | undefined;
+  tags: Record<string, string>;
+  extra: Record<string, unknown>;
+  contexts: Record<string, Context>;
+  breadcrumbs: readonly Breadcrumb[];
+  level: SeverityLevel | undefined;
+  fingerprint: string[] | undefined;
+  transactionName: string | undefined;
+  request: RequestData | undefined;
+}
 
 /**
  * Data that ends up on events: user, tags, extra, contexts, breadcrumbs and more. Three scopes are
  * merged into each event: global, then isolation (one per request), then current (one per `withScope`).
  */
 export class Scope {
-  private _user: User | undefined;
-  private _tags: Record<string, string> = {};
-  private _extra: Record<string, unknown> = {};
-  private _contexts: Record<string, Context> = {};
-  private _breadcrumbs: Breadcrumb[] = [];
+  private _data = { tags: {}, extra: {}, contexts: {}, breadcrumbs: [] } as unknown as ScopeData & { breadcrumbs: Breadcrumb[] };
   private _processors: EventProcessor[] = [];
-  private _level: SeverityLevel | undefined;
-  private _fingerprint: string[] | undefined;
-  private _transactionName: string | undefined;
-  private _request: RequestData | undefined;
   private _lastEventId: string | undefined;
   private _client: Client | undefined;
 
   /** A copy that can change without touching this scope (breadcrumbs and maps are copied). */
   clone(): Scope {
     const copy = new Scope();
-    copy._user = this._user;
-    copy._tags = { ...this._tags };
-    copy._extra = { ...this._extra };
-    copy._contexts = { ...this._contexts };
-    copy._breadcrumbs = this._breadcrumbs.slice();
+    const { tags, extra, contexts, breadcrumbs } = this._data;
+    copy._data = { ...this._data, tags: { ...tags }, extra: { ...extra }, contexts: { ...contexts }, breadcrumbs: breadcrumbs.slice() };
     copy._processors = this._processors.slice();
-    copy._level = this._level;
-    copy._fingerprint = this._fingerprint;
-    copy._transactionName = this._transactionName;
-    copy._request = this._request;
     copy._lastEventId = this._lastEventId;
     copy._client = this._client;
     return copy;
@@ -60,61 +56,62 @@ export class Scope {
   }
 
   setUser(user: User | null | undefined): this {
-    this._user = user ?? undefined;
+    // A copy, taken now under guard: merging a hostile value (a Proxy, a string) into every event
+    // later would throw, or spread a long string into millions of keys.
+    this._data.user = typeof user === 'object' && user !== null ? guardedCopy(user) : undefined;
     return this;
   }
 
   getUser(): User | undefined {
-    return this._user;
+    return this._data.user;
   }
 
   setTag(key: string, value: unknown): this {
-    if (typeof key === 'string') this._tags = { ...this._tags, [key]: String(value) };
+    const text = typeof key === 'string' ? guard(() => String(value)) : undefined;
+    if (text !== undefined) this._data.tags[key] = text;
     return this;
   }
 
   setTags(tags: Record<string, unknown>): this {
-    for (const key of Object.keys(tags ?? {})) this.setTag(key, tags[key]);
+    for (const key in tags) this.setTag(key, tags[key]);
     return this;
   }
 
   setExtra(key: string, value: unknown): this {
-    if (typeof key === 'string') this._extra = { ...this._extra, [key]: value };
+    if (typeof key === 'string') this._data.extra[key] = value;
     return this;
   }
 
   setExtras(extras: Record<string, unknown>): this {
-    if (extras && typeof extras === 'object') this._extra = { ...this._extra, ...extras };
+    for (const key in extras) this.setExtra(key, extras[key]);
     return this;
   }
 
   setContext(name: string, context: Context | null | undefined): this {
     if (typeof name !== 'string') return this;
-    const next = { ...this._contexts };
-    if (context == null) delete next[name];
-    else next[name] = context;
-    this._contexts = next;
+    if (context == null) delete this._data.contexts[name];
+    else this._data.contexts[name] = context;
     return this;
   }
 
   setLevel(level: SeverityLevel | undefined): this {
-    this._level = level;
+    this._data.level = level;
     return this;
   }
 
   setFingerprint(fingerprint: string[] | undefined): this {
-    this._fingerprint = fingerprint;
+    this._data.fingerprint = fingerprint;
     return this;
   }
 
   setTransactionName(name: string | undefined): this {
-    this._transactionName = name;
+    this._data.transactionName = name;
     return this;
   }
 
   /** Request data for events captured in this scope (set by the framework integrations). */
   setRequest(request: RequestData | undefined): this {
-    this._request = request;
+    this._data.request = request;
     return this;
   }
 
@@ -126,20 +123,20 @@ export class Scope {
     return this._lastEventId;
   }
 
-  addBreadcrumb(breadcrumb: Breadcrumb, maxBreadcrumbs = DEFAULT_MAX_BREADCRUMBS): this {
-    if (maxBreadcrumbs <= 0) return this;
-    const crumbs = this._breadcrumbs;
+  addBreadcrumb(breadcrumb: Breadcrumb, maxBreadcrumbs = 100): this {
+    const crumbs = this._data.breadcrumbs;
     crumbs.push(breadcrumb);
-    if (crumbs.length > maxBreadcrumbs) crumbs.splice(0, crumbs.length - maxBreadcrumbs);
+    crumbs.splice(0, crumbs.length - Math.max(0, maxBreadcrumbs));
     return this;
   }
 
   getLastBreadcrumb(): Breadcrumb | undefined {
-    return this._breadcrumbs[this._breadcrumbs.length - 1];
+    const crumbs = this._data.breadcrumbs;
+    return crumbs[crumbs.length - 1];
   }
 
   clearBreadcrumbs(): this {
-    this._breadcrumbs = [];
+    this._data.breadcrumbs = [];
     return this;
   }
 
@@ -151,42 +148,25 @@ export class Scope {
   /** Sets many fields at once; `context` is what `captureException(e, { tags, user, ... })` passes. */
   update(context: Partial<ScopeContext> | undefined): this {
     if (!context || typeof context !== 'object') return this;
-    if (context.user) this.setUser(context.user);
-    if (context.tags) this.setTags(context.tags);
-    if (context.extra) this.setExtras(context.extra);
-    if (context.contexts) for (const [name, value] of Object.entries(context.contexts)) this.setContext(name, value);
-    if (context.level) this.setLevel(context.level);
-    if (context.fingerprint) this.setFingerprint(context.fingerprint);
+    const { user, tags, extra, contexts, level, fingerprint } = context;
+    if (user) this.setUser(user);
+    if (tags) this.setTags(tags);
+    if (extra) this.setExtras(extra);
+    for (const name in contexts) this.setContext(name, contexts[name]);
+    if (level) this.setLevel(level);
+    if (fingerprint) this.setFingerprint(fingerprint);
     return this;
   }
 
   clear(): this {
-    this._user = undefined;
-    this._tags = {};
-    this._extra = {};
-    this._contexts = {};
-    this._breadcrumbs = [];
+    this._data = new Scope()._data;
     this._processors = [];
-    this._level = undefined;
-    this._fingerprint = undefined;
-    this._transactionName = undefined;
-    this._request = undefined;
     return this;
   }
 
   /** The fields merged into events; read-only for `applyScopesToEvent`. */
   getData(): ScopeData {
-    return {
-      user: this._user,
-      tags: this._tags,
-      extra: this._extra,
-      contexts: this._contexts,
-      breadcrumbs: this._breadcrumbs,
-      level: this._level,
-      fingerprint: this._fingerprint,
-      transactionName: this._transactionName,
-      request: this._request,
-    };
+    return { ...this._data };
   }
 
   /** The event processors added to this scope, in order. */
@@ -195,55 +175,48 @@ export class Scope {
   }
 }
 
-export interface ScopeData {
-  user: User | undefined;
-  tags: Record<string, string>;
-  extra: Record<string, unknown>;
-  contexts: Record<string, Context>;
-  breadcrumbs: readonly Breadcrumb[];
-  level: SeverityLevel | undefined;
-  fingerprint: string[] | undefined;
-  transactionName: string | undefined;
-  request: RequestData | undefined;
-}
-
 /**
  * Merges the scopes (global, then isolation, then current: later ones win) onto the event. Fields the
  * event already has win over the scopes, as in Sentry, except `level`, which a scope overrides.
  * Breadcrumbs are concatenated in scope order and capped at `maxBreadcrumbs`.
  */
 export function applyScopesToEvent(event: Event, scopes: readonly Scope[], maxBreadcrumbs: number): void {
-  let user: User | undefined;
-  let tags: Record<string, string> | undefined;
-  let extra: Record<string, unknown> | undefined;
-  let contexts: Record<string, Context> | undefined;
-  let request: RequestData | undefined;
+  const merged: Record<string, object | undefined> = {};
   let transaction: string | undefined;
   let crumbs: Breadcrumb[] = event.breadcrumbs?.values ?? [];
   for (const scope of scopes) {
     const data = scope.getData();
-    if (data.user) user = { ...user, ...data.user };
-    if (hasKeys(data.tags)) tags = { ...tags, ...data.tags };
-    if (hasKeys(data.extra)) extra = { ...extra, ...data.extra };
-    if (hasKeys(data.contexts)) contexts = { ...contexts, ...data.contexts };
-    if (data.request) request = { ...request, ...data.request };
+    for (const key of ['user', 'request', 'tags', 'extra', 'contexts'] as const) merged[key] = { ...merged[key], ...data[key] };
     if (data.level) event.level = data.level;
     if (data.fingerprint) event.fingerprint = [...(event.fingerprint ?? []), ...data.fingerprint];
-    if (data.transactionName) transaction = data.transactionName;
-    if (data.breadcrumbs.length) crumbs = crumbs.concat(data.breadcrumbs);
+    transaction = data.transactionName || transaction;
+    crumbs = crumbs.concat(data.breadcrumbs);
   }
-  if (user) event.user = { ...user, ...event.user };
-  if (tags) event.tags = { ...tags, ...event.tags };
-  if (extra) event.extra = { ...extra, ...event.extra };
-  if (contexts) event.contexts = { ...contexts, ...event.contexts };
-  if (request) event.request = { ...request, ...event.request };
+  // An empty map from the scopes adds nothing to the event.
+  const target = event as Record<string, unknown>;
+  for (const key in merged) {
+    for (const _ in merged[key]) {
+      target[key] = { ...merged[key], ...(target[key] as object) };
+      break;
+    }
+  }
   if (transaction && !event.transaction) event.transaction = transaction;
-  if (crumbs.length && maxBreadcrumbs > 0) {
-    event.breadcrumbs = { values: crumbs.length > maxBreadcrumbs ? crumbs.slice(-maxBreadcrumbs) : crumbs };
-  }
+  if (crumbs.length && maxBreadcrumbs > 0) event.breadcrumbs = { values: crumbs.slice(-maxBreadcrumbs) };
 }
 
-function hasKeys(object: object): boolean {
-  for (const _ in object) return true;
-  return false;
+// A user has a handful of fields; more than this is not a user object.
+const MAX_USER_KEYS = 1000;
+
+/** Own enumerable fields, at most MAX_USER_KEYS; undefined for arrays and typed arrays, or when reading throws. */
+function guardedCopy<T extends object>(value: T): T | undefined {
+  return guard(() => {
+    if (Array.isArray(value) || ArrayBuffer.isView(value)) return undefined;
+    const copy: Record<string, unknown> = {};
+    let count = 0;
+    for (const key in value) {
+      if (count++ >= MAX_USER_KEYS) break;
+      if (key !== '__proto__' && Object.prototype.hasOwnProperty.call(value, key)) copy[key] = (value as Record<string, unknown>)[key];
+    }
+    return copy as T;
+  });
 }

@@ -4,6 +4,7 @@ import { dedupeIntegration } from './integrations/dedupe';
 import { inboundFiltersIntegration } from './integrations/inbound-filters';
 import { linkedErrorsIntegration } from './integrations/linked-errors';
 import type { Integration } from './integration';
+import { guard } from './guard';
 import { logger } from './logger';
 import { validateOptions, type ClientOptions, type Options } from './options';
 
@@ -18,24 +19,15 @@ export function getCoreIntegrations(): Integration[] {
  * `integrations` function returns when given the defaults.
  */
 export function resolveIntegrations(options: Pick<Options, 'integrations' | 'defaultIntegrations'>, defaults: Integration[]): Integration[] {
-  const base = options.defaultIntegrations === false ? [] : Array.isArray(options.defaultIntegrations) ? options.defaultIntegrations : defaults;
-  let chosen: Integration[];
-  if (typeof options.integrations === 'function') {
-    try {
-      const result = options.integrations(base);
-      chosen = Array.isArray(result) ? result : base;
-    } catch (error) {
-      logger.error('The `integrations` function threw; the defaults are used:', error);
-      chosen = base;
-    }
-  } else {
-    chosen = [...base, ...(Array.isArray(options.integrations) ? options.integrations : [])];
-  }
+  const { integrations, defaultIntegrations } = options;
+  const base = defaultIntegrations === false ? [] : Array.isArray(defaultIntegrations) ? defaultIntegrations : defaults;
+  // An `integrations` function that throws or returns nonsense leaves the defaults.
+  const chosen = typeof integrations === 'function' ? guard(() => integrations(base)) : [...base, ...(Array.isArray(integrations) ? integrations : [])];
   const byName = new Map<string, Integration>();
-  for (const integration of chosen) {
-    if (integration && typeof integration.name === 'string') byName.set(integration.name, integration);
+  for (const integration of Array.isArray(chosen) ? chosen : base) {
+    if (typeof integration?.name === 'string') byName.set(integration.name, integration);
   }
-  return Array.from(byName.values());
+  return [...byName.values()];
 }
 
 /** Validates the options, creates the client, makes it current and installs its integrations. */

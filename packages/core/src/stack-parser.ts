@@ -1,4 +1,5 @@
 import ErrorStackParserModule from 'error-stack-parser';
+import { guard } from './guard';
 import type { StackFrame } from './types';
 
 // CONTRACT (owned by the exceptions work): keep these names; add the implementation below them.
@@ -42,13 +43,7 @@ const loaded = ErrorStackParserModule as unknown as ErrorStackParserApi & { defa
 const library: ErrorStackParserApi = loaded.default ?? loaded;
 
 export function defaultIsInApp(filename: string): boolean {
-  return (
-    !filename.startsWith('node:') &&
-    !filename.startsWith('internal/') &&
-    !filename.includes('/node_modules/') &&
-    !filename.includes('\\node_modules\\') &&
-    filename !== 'native'
-  );
+  return !/^(node:|internal\/|native$)|[/\\]node_modules[/\\]/.test(filename);
 }
 
 /**
@@ -64,7 +59,7 @@ export function createStackParser(options: StackParserOptions = {}): StackParser
       const skip = Math.max(0, Math.floor(skipFirstLines) || 0);
       const innermostFirst: StackFrame[] = [];
       for (const line of frameLines(stack, STACKTRACE_FRAME_LIMIT + skip)) {
-        const frame = toFrame(parseLine(line), options, isInApp);
+        const frame = toFrame(line, options, isInApp);
         if (frame) innermostFirst.push(frame);
       }
       return innermostFirst.slice(skip, skip + STACKTRACE_FRAME_LIMIT).reverse();
@@ -111,45 +106,23 @@ function geckoSafe(line: string): string {
   return safe.includes('@') ? safe : `@${safe}`;
 }
 
-function parseLine(line: string): ParsedFrame | undefined {
-  try {
-    return library.parse({ stack: line })[0];
-  } catch {
-    return undefined;
-  }
-}
-
-function toFrame(
-  parsed: ParsedFrame | undefined,
-  options: StackParserOptions,
-  isInApp: (filename: string) => boolean,
-): StackFrame | undefined {
-  if (!parsed) return undefined;
-  let raw = parsed.fileName;
-  if (typeof raw !== 'string' || raw === '') return undefined;
+function toFrame(line: string, options: StackParserOptions, isInApp: (filename: string) => boolean): StackFrame | undefined {
+  const parsed = guard(() => library.parse({ stack: line })[0]);
+  let raw = parsed?.fileName;
+  if (!raw || typeof raw !== 'string') return undefined;
   if (raw === '(native)') raw = 'native';
-  const frame: StackFrame = { filename: raw, function: parsed.functionName || UNKNOWN_FUNCTION };
+  const frame: StackFrame = { filename: raw, function: parsed!.functionName || UNKNOWN_FUNCTION };
   const filename = guard(() => options.normalizeFilename?.(raw));
   if (typeof filename === 'string' && filename !== raw) {
     frame.filename = filename;
     frame.abs_path = raw;
   }
   const module = guard(() => options.moduleFromFilename?.(raw));
-  if (typeof module === 'string' && module !== '') frame.module = module;
-  const lineno = Number(parsed.lineNumber);
-  const colno = Number(parsed.columnNumber);
+  if (module && typeof module === 'string') frame.module = module;
   // The protocol wants unsigned integers; anything else is left out rather than sent invalid.
-  if (Number.isSafeInteger(lineno) && lineno >= 0) frame.lineno = lineno;
-  if (Number.isSafeInteger(colno) && colno >= 0) frame.colno = colno;
+  for (const [key, value] of [['lineno', Number(parsed!.lineNumber)], ['colno', Number(parsed!.columnNumber)]] as const) {
+    if (Number.isSafeInteger(value) && value >= 0) frame[key] = value;
+  }
   frame.in_app = guard(() => isInApp(raw)) === true;
   return frame;
-}
-
-/** A user's option callback must not lose us the frame, let alone the event. */
-function guard<T>(fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch {
-    return undefined;
-  }
 }

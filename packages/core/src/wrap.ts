@@ -1,5 +1,6 @@
 // Replacing methods of objects we do not own (console, timers, fetch, addEventListener): idempotent,
 // reversible, and careful to keep the property as it was (enumerability, other wrappers on top).
+import { guard } from './guard';
 
 const ORIGINAL = '__faultline_original__';
 
@@ -25,41 +26,28 @@ export function wrapMethod<T extends object, K extends keyof T>(
   name: K,
   makeWrapper: (original: T[K] & AnyFunction) => T[K] & AnyFunction,
 ): () => void {
-  let original: T[K] & AnyFunction;
-  try {
-    original = target[name] as T[K] & AnyFunction;
-    if (typeof original !== 'function' || isWrapped(original)) return noop;
-  } catch {
-    return noop;
-  }
+  const original = guard(() => target[name]) as T[K] & AnyFunction;
+  if (typeof original !== 'function' || isWrapped(original)) return noop;
   let active = true;
   const inner = makeWrapper(original);
   const wrapper = function (this: unknown, ...args: unknown[]) {
-    return active ? inner.apply(this, args) : original.apply(this, args);
+    return (active ? inner : original).apply(this, args);
   } as T[K] & AnyFunction;
-  try {
-    Object.defineProperty(wrapper, ORIGINAL, { value: original, enumerable: false });
-    Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-    Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-  } catch {
-    // Function properties are configurable everywhere we run; keep going regardless.
-  }
-  const descriptor = Object.getOwnPropertyDescriptor(target, name);
-  try {
-    if (descriptor) Object.defineProperty(target, name, { ...descriptor, value: wrapper });
-    else target[name] = wrapper;
-  } catch {
-    return noop;
-  }
+  // Function properties are configurable everywhere we run; a failure here costs the name only.
+  guard(() =>
+    Object.defineProperties(wrapper, {
+      [ORIGINAL]: { value: original },
+      name: { value: original.name, configurable: true },
+      length: { value: original.length, configurable: true },
+    }),
+  );
+  const descriptor = guard(() => Object.getOwnPropertyDescriptor(target, name));
+  const set = (value: PropertyDescriptor | undefined): unknown => (value ? Object.defineProperty(target, name, value) : delete target[name]);
+  if (!guard(() => set({ configurable: true, enumerable: true, writable: true, ...descriptor, value: wrapper }))) return noop;
   return () => {
     active = false;
-    try {
-      if (target[name] !== wrapper) return;
-      if (descriptor) Object.defineProperty(target, name, descriptor);
-      else delete target[name];
-    } catch {
-      // A frozen or exotic target: the pass-through wrapper stays, which is harmless.
-    }
+    // A frozen or exotic target keeps the pass-through wrapper, which is harmless.
+    guard(() => target[name] === wrapper && set(descriptor));
   };
 }
 

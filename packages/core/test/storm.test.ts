@@ -50,3 +50,14 @@ describe('a storm of captures', () => {
     expect(dropped).toEqual([{ reason: 'backpressure', category: 'error', quantity: 5000 - (events.length - 1) }]);
   });
 });
+
+describe('a burst of distinct errors captured in one go', () => {
+  it('holds at most 10,000 events waiting for processing; past that, captures are counted as buffer_overflow', async () => {
+    const sent = initTestClient({ transportOptions: { bufferSize: 20_000, maxQueueBytes: 512 * 1024 * 1024 } });
+    for (let i = 0; i < 10_050; i++) captureException(new Error(`distinct ${i}`));
+    await sent.client.flush(30_000);
+    const dropped = sent.clientReports().flatMap((r) => r.discarded_events);
+    expect(dropped).toEqual([{ reason: 'buffer_overflow', category: 'error', quantity: 50 }]);
+    expect(sent.events()).toHaveLength(10_000);
+  }, 30_000);
+});

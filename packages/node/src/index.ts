@@ -6,6 +6,7 @@ export {
   captureMessage,
   close,
   dedupeIntegration,
+  DEFAULT_DENY_FIELDS,
   flush,
   getClient,
   getCurrentScope,

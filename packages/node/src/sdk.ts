@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { getCoreIntegrations, initAndBind, logger, resolveIntegrations, type Client, type Integration, type Options, type StackParser } from '@faultline/core';
+import { getCoreIntegrations, initAndBind, logger, resolveIntegrations, warnOnce, type Client, type Integration, type Options, type StackParser } from '@faultline/core';
 import { setNodeAsyncContextStrategy } from './async-context';
 import { consoleIntegration } from './integrations/console';
 import { contextLinesIntegration } from './integrations/context-lines';
@@ -15,6 +15,12 @@ export interface NodeOptions extends Options {
   /** Parses `Error#stack` into frames (default: V8's format, Node paths). */
   stackParser?: StackParser;
   transportOptions?: Partial<NodeTransportOptions> & Record<string, unknown>;
+  /**
+   * Folder of the disk spool, where envelopes that could not be sent (server down, failing or too
+   * slow for a burst, or the process crashing) are kept and sent on the next start: default a folder
+   * per DSN under the OS temp dir; false for none.
+   */
+  spoolDir?: string | false;
 }
 
 export const SDK_NAME = 'faultline.javascript.node';
@@ -49,6 +55,7 @@ export function init(options: NodeOptions = {}, env: Record<string, string | und
       integrations: resolveIntegrations(options, getDefaultIntegrations()),
       stackParser: options.stackParser ?? defaultStackParser,
       transport: options.transport ?? makeNodeTransport,
+      transportOptions: withSpoolDir(options),
       platform: 'node',
       sdk: {
         name: SDK_NAME,
@@ -60,6 +67,16 @@ export function init(options: NodeOptions = {}, env: Record<string, string | und
     logger.error('init failed; Faultline is off:', error);
     return undefined;
   }
+}
+
+function withSpoolDir(options: NodeOptions): NodeOptions['transportOptions'] {
+  const { spoolDir } = options;
+  if (spoolDir === undefined) return options.transportOptions;
+  if (spoolDir !== false && (typeof spoolDir !== 'string' || !spoolDir)) {
+    warnOnce('Option `spoolDir` must be a folder path or false; the default is used instead.');
+    return options.transportOptions;
+  }
+  return { ...options.transportOptions, spoolDir };
 }
 
 function safeHostname(): string | undefined {

@@ -1,4 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startReceiver, type Receiver } from '@faultline/testkit';
 import { captureException, captureMessage, close, getClient, init } from '@faultline/node';
 
@@ -59,5 +62,28 @@ describe('init', () => {
     const [event] = await receiver.waitForEvents(1);
     const frames = event!.exception!.values![0]!.stacktrace!.frames!;
     expect(frames.at(-1)).toMatchObject({ filename: __filename, in_app: true, lineno: expect.any(Number) });
+  });
+});
+
+describe('init with spoolDir', () => {
+  it('keeps in that folder what the server did not take, and sends it once the server is back', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'faultline-sdk-'));
+    const dir = join(parent, 'spool');
+    await receiver.down();
+    init({ dsn: receiver.dsn(11), spoolDir: dir, defaultIntegrations: false, transportOptions: { retry: { attempts: 1, baseDelayMs: 50 } } });
+    captureException(new Error('while down'));
+    await getClient()!.flush(2000);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.env'))).toHaveLength(1);
+    await receiver.up();
+    await receiver.waitForEvents(1);
+    expect(receiver.events()[0]!.exception!.values![0]!.value).toBe('while down');
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  it('warns once about a value that is not a folder or false, and uses the default', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    init({ dsn: receiver.dsn(12), spoolDir: 42 as never, defaultIntegrations: false });
+    expect(warn.mock.calls.map((call) => call.join(' '))).toEqual([expect.stringContaining('Option `spoolDir` must be a folder path or false')]);
+    warn.mockRestore();
   });
 });

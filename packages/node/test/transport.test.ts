@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -9,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEnvelope } from '@faultline/core';
 import { startReceiver } from '@faultline/testkit';
 import { makeNodeTransport } from '@faultline/node';
-import { createNodeRequestExecutor } from '../src/transport';
+import { createNodeRequestExecutor, defaultSpoolDir, spoolFor } from '../src/transport';
 
 interface Received {
   method: string;
@@ -207,5 +208,41 @@ describe('makeNodeTransport', () => {
     expect(await transport.flush(1000)).toBe(true);
     expect(receiver.events().map((e) => e.event_id)).toEqual([event.event_id]);
     expect(receiver.violations()).toEqual([]);
+  });
+});
+
+describe('the spool of the Node transport', () => {
+  it('is a folder per OS user and DSN under the temp dir, the same whatever the SDK version', () => {
+    const url = (key: string, client: string) => `https://o1.ingest.example.com/api/7/envelope/?sentry_version=7&sentry_key=${key}&sentry_client=${client}`;
+    const dir = defaultSpoolDir(url('abc', 'faultline.javascript.node%2F0.1.0'), '/tmp', 1000);
+    expect(dir).toMatch(/^\/tmp\/faultline-spool-1000\/[0-9a-f]{16}$/);
+    expect(defaultSpoolDir(url('abc', 'faultline.javascript.node%2F0.2.0'), '/tmp', 1000)).toBe(dir);
+    expect(defaultSpoolDir(url('other', 'faultline.javascript.node%2F0.1.0'), '/tmp', 1000)).not.toBe(dir);
+    expect(defaultSpoolDir(url('abc', 'faultline.javascript.node%2F0.1.0'), '/tmp', 1001)).not.toBe(dir);
+  });
+
+  it('is off with spoolDir: false', () => {
+    expect(spoolFor({ url: 'http://public@127.0.0.1/1', recordDroppedEvent: noDrops, spoolDir: false })).toBeUndefined();
+  });
+
+  it('keeps what a dead server did not take, and it is sent once the server is back, also by a transport started later on the same folder', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'faultline-node-transport-'));
+    const dir = join(parent, 'spool');
+    cleanups.push(() => rmSync(parent, { recursive: true, force: true }));
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    await receiver.down();
+    const url = `${receiver.url}/api/3/envelope/?sentry_version=7&sentry_key=public&sentry_client=test%2F1`;
+    const options = { url, recordDroppedEvent: noDrops, spoolDir: dir, retry: { attempts: 1 }, drainDelayMs: 10 };
+    const event = { event_id: 'c'.repeat(32), timestamp: Date.now() / 1000, platform: 'node', logentry: { message: 'kept' } };
+    const first = makeNodeTransport(options, {});
+    await first.send(createEnvelope({ event_id: event.event_id }, [[{ type: 'event' }, event]]));
+    await first.flush(1000);
+    expect(readdirSync(dir)).toHaveLength(1);
+
+    await receiver.up();
+    makeNodeTransport(options, {});
+    await receiver.waitForEvents(1);
+    expect(receiver.events().map((e) => e.event_id)).toEqual([event.event_id]);
   });
 });

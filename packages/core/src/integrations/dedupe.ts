@@ -1,39 +1,31 @@
+import { guard } from '../guard';
 import type { Integration } from '../integration';
-import type { Event, Exception, StackFrame } from '../types';
+import type { Event } from '../types';
 
 /**
  * Drops an event that is the same as the one before it (same message or exception, same frames,
  * same fingerprint): the typical double report of one error seen by two hooks.
  */
 export function dedupeIntegration(): Integration {
-  let previous: Event | undefined;
+  let previous: string | undefined;
   return {
     name: 'Dedupe',
     processEvent(event) {
-      if (previous && isSameEvent(event, previous)) return null;
-      previous = event;
+      const key = identity(event);
+      if (key && key === previous) return null;
+      previous = key;
       return event;
     },
   };
 }
 
-function isSameEvent(a: Event, b: Event): boolean {
-  if ((a.logentry?.message ?? '') !== (b.logentry?.message ?? '')) return false;
-  if (!sameList(a.fingerprint, b.fingerprint, (x, y) => x === y)) return false;
-  return sameList(a.exception?.values, b.exception?.values, sameException);
-}
-
-function sameException(a: Exception, b: Exception): boolean {
-  return a.type === b.type && a.value === b.value && sameList(a.stacktrace?.frames, b.stacktrace?.frames, sameFrame);
-}
-
-function sameFrame(a: StackFrame, b: StackFrame): boolean {
-  return a.filename === b.filename && a.lineno === b.lineno && a.colno === b.colno && a.function === b.function;
-}
-
-function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, same: (x: T, y: T) => boolean): boolean {
-  if (!a || !b) return a === b || (!a?.length && !b?.length);
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!)) return false;
-  return true;
+/** What makes two events the same, as a string; undefined for an event that cannot say. */
+function identity({ logentry, fingerprint, exception }: Event): string | undefined {
+  return guard(() =>
+    JSON.stringify([
+      logentry?.message,
+      fingerprint,
+      exception?.values.map(({ type, value, stacktrace }) => [type, value, stacktrace?.frames.map((f) => [f.filename, f.lineno, f.colno, f.function])]),
+    ]),
+  );
 }

@@ -16,10 +16,10 @@ export const defaultTimers: Timers = {
 
 export interface Queue<T> {
   /**
-   * Queues a task; undefined when the queue is full (the producer is not called). The returned
-   * promise settles as the producer's does.
+   * Queues a task; undefined when the queue is full (the producer is not called), unless `evenIfFull`
+   * (for a small task that must not be lost). The returned promise settles as the producer's does.
    */
-  add(producer: () => PromiseLike<T>): PromiseLike<T> | undefined;
+  add(producer: () => PromiseLike<T>, options?: { evenIfFull?: boolean }): PromiseLike<T> | undefined;
   /**
    * Resolves true once every task queued before the call has settled, false when `timeoutMs`
    * passes first. No timeout (or 0, as in Sentry's `flush(0)`) waits as long as it takes.
@@ -45,8 +45,8 @@ export function createQueue<T>(limit: number, concurrency = 1, timers: Timers = 
   };
 
   return {
-    add(producer) {
-      if (pending.size >= limit) return undefined;
+    add(producer, options) {
+      if (pending.size >= limit && !options?.evenIfFull) return undefined;
       const result = new Promise<T>((resolve, reject) => {
         waiting.push(() => {
           try {

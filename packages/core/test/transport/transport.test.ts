@@ -470,6 +470,22 @@ describe('createTransport state machine', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('always takes a client report, even when the buffer is full: it holds the count of what was dropped', async () => {
+    const { requests, makeRequest } = scriptedRequests();
+    const drops: Drop[] = [];
+    const transport = createTransport(transportOptions(drops, { bufferSize: 1 }), makeRequest);
+    void transport.send(eventEnvelope());
+    void transport.send(eventEnvelope());
+    void transport.send(createEnvelope({}, [reportItem]));
+    expect(drops).toEqual([['queue_overflow', 'error', 1]]);
+    for (let i = 0; i < 2; i++) {
+      await tick();
+      requests.at(-1)!.respond({ statusCode: 200 });
+    }
+    await tick();
+    expect(requests.map(({ envelope }) => envelope[1][0]![0].type)).toEqual(['event', 'client_report']);
+  });
+
   it('counts queue_overflow when the queued bytes would pass maxQueueBytes', async () => {
     const { requests, makeRequest } = scriptedRequests();
     const drops: Drop[] = [];

@@ -90,10 +90,18 @@ export function reportFatal(client: Client, value: unknown, mechanism: string, l
 }
 
 /**
- * Waits for the client to deliver what it has, at most `timeoutMs`. Never rejects. The timer is
- * what keeps the process alive meanwhile, should nothing else.
+ * Waits for the client to deliver what it has, at most `timeoutMs`, the process being about to end:
+ * the transport first writes what it holds to its store, synchronously, so nothing is lost when
+ * delivery does not finish in time. Never rejects. The timer is what keeps the process alive
+ * meanwhile, should nothing else.
  */
 export function flushWithin(client: Client, timeoutMs: number): Promise<void> {
+  try {
+    // The process ends after this: what is not delivered in time must be on disk by then.
+    client.getTransport()?.prepareForExit?.();
+  } catch (error) {
+    logger.error('Could not save the envelopes before exit:', error);
+  }
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, timeoutMs + 100);
     const done = (): void => {

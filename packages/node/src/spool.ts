@@ -1,0 +1,382 @@
+import * as nodeFs from 'node:fs';
+import { join } from 'node:path';
+import type { DroppedEnvelope, EnvelopeItemType, EnvelopeStore, StoredEnvelope } from '@faultline/core';
+
+// The crash-durable disk spool: one file per envelope, named after its key, so the folder listing is
+// the queue. A file appears whole or not at all (written under a temporary name, then renamed), and a
+// reader takes a file by renaming it to a name with its pid, so two processes sharing the spool
+// (cluster workers, a restart while the old process still drains) never send one envelope twice.
+
+export interface SpoolOptions {
+  /** The folder; made on the first write, readable by this user only (events may hold personal data). */
+  dir: string;
+  /** Most envelopes kept; past that the oldest go (default 10,000). */
+  maxEntries?: number;
+  /** Most bytes kept; past that the oldest go (default 64 MiB). */
+  maxBytes?: number;
+}
+
+/** A store that can also write and remove synchronously, for a process about to exit. */
+export type Spool = EnvelopeStore & Required<Pick<EnvelopeStore, 'pushSync' | 'removeSync'>>;
+
+/** The part of `node:fs` the spool uses; tests may hand in a wrapper. */
+export type SpoolFs = Pick<typeof nodeFs, 'mkdirSync' | 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'readdirSync'> & {
+  promises: Pick<typeof nodeFs.promises, 'mkdir' | 'writeFile' | 'rename' | 'unlink' | 'readdir' | 'readFile'>;
+};
+
+const DEFAULT_MAX_ENTRIES = 10_000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+// Past this many bytes waiting to be written, writes happen synchronously: a burst slows down the
+// app a little rather than pile up in memory.
+const MAX_PENDING_BYTES = 2 * 1024 * 1024;
+// libuv's default thread pool has 4 threads; more parallel writes would only queue there.
+const MAX_PARALLEL_WRITES = 4;
+
+const ENTRY = /^([0-9a-z-]+)\.([a-z_+]+)\.(\d+)\.env$/;
+const TAKEN = /^(.+\.env)\.(\d+)\.taken$/;
+const TEMPORARY = /^[0-9a-z-]+\.(\d+)-\d+\.tmp$/;
+
+interface Entry {
+  key: string;
+  /** The file's name in the folder (its taken name while taken). */
+  name: string;
+  types: EnvelopeItemType[];
+  bytes: number;
+  /** The asynchronous write, until it has finished. */
+  write?: Promise<void>;
+}
+
+/** Whether a process with this pid runs (on this machine); EPERM means it does, as someone else's. */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function createSpool(
+  options: SpoolOptions,
+  fs: SpoolFs = nodeFs,
+  pid: number = process.pid,
+  isAlive: (pid: number) => boolean = processIsAlive,
+): Spool {
+  const { dir } = options;
+  const maxEntries = positive(options.maxEntries, DEFAULT_MAX_ENTRIES);
+  const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES);
+  /** Entries on disk not taken by us, oldest first (Map keeps insertion order, and keys grow). */
+  let available = new Map<string, Entry>();
+  /** The greatest key in `available` so far, to keep it sorted cheaply. */
+  let newestKey = '';
+  const taken = new Map<string, Entry>();
+  let bytes = 0;
+  let scanned = false;
+  let madeDir = false;
+  let pendingBytes = 0;
+  let writesRunning = 0;
+  const writesWaiting: Array<() => void> = [];
+  let tmpCounter = 0;
+  /** Our temporary files being written. */
+  const temps = new Set<string>();
+
+  const path = (name: string): string => join(dir, name);
+
+  function makeDir(): void {
+    if (madeDir) return;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    madeDir = true;
+  }
+
+  /**
+   * What a listing of the folder means: entries not known yet; files taken by a process that died,
+   * to be put back; its half-written files, to be deleted.
+   */
+  function read(names: string[]): { found: Entry[]; orphans: Array<[string, Entry]>; partials: string[] } {
+    const found: Entry[] = [];
+    const orphans: Array<[string, Entry]> = [];
+    const partials: string[] = [];
+    const known = (key: string): boolean => available.has(key) || taken.has(key);
+    for (const name of names) {
+      const entry = parseName(name);
+      if (entry) {
+        if (!known(entry.key)) found.push(entry);
+        continue;
+      }
+      const stale = TAKEN.exec(name);
+      const back = stale ? parseName(stale[1]!) : undefined;
+      if (stale && back) {
+        // Our own pid on a file we did not take is an earlier process's (containers reuse pids).
+        const owner = Number(stale[2]);
+        if (!known(back.key) && (owner === pid || !isAlive(owner))) orphans.push([name, back]);
+        continue;
+      }
+      const partial = TEMPORARY.exec(name);
+      const writer = partial ? Number(partial[1]) : undefined;
+      if (writer !== undefined && !temps.has(name) && (writer === pid || !isAlive(writer))) partials.push(name);
+    }
+    return { found, orphans, partials };
+  }
+
+  function resort(entries: Entry[]): void {
+    entries.sort((a, b) => (a.key < b.key ? -1 : 1));
+    available = new Map(entries.map((entry) => [entry.key, entry]));
+    const last = entries.at(-1)?.key;
+    if (last !== undefined && last > newestKey) newestKey = last;
+  }
+
+  /** Adds entries found on disk to the index, in key order. */
+  function index(found: Entry[]): void {
+    const fresh = found.filter((entry) => !available.has(entry.key) && !taken.has(entry.key));
+    if (!fresh.length) return;
+    for (const entry of fresh) bytes += entry.bytes;
+    resort([...available.values(), ...fresh]);
+  }
+
+  function scanSync(): void {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const { found, orphans, partials } = read(names);
+    for (const [name, entry] of orphans) {
+      // Failing means another process put it back first; the next scan sees it.
+      ignore(() => {
+        fs.renameSync(path(name), path(entry.name));
+        found.push(entry);
+      });
+    }
+    for (const name of partials) ignore(() => fs.unlinkSync(path(name)));
+    index(found);
+    scanned = true;
+  }
+
+  async function scanAsync(): Promise<void> {
+    let names: string[] = [];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const { found, orphans, partials } = read(names);
+    await Promise.all([
+      ...orphans.map(([name, entry]) =>
+        fs.promises.rename(path(name), path(entry.name)).then(
+          () => void found.push(entry),
+          () => undefined,
+        ),
+      ),
+      ...partials.map((name) => fs.promises.unlink(path(name)).catch(() => undefined)),
+    ]);
+    index(found);
+    scanned = true;
+  }
+
+  /** Adds an entry, dropping the oldest ones past the bounds; returns what was dropped. */
+  function admit(entry: Entry): DroppedEnvelope[] {
+    if (entry.bytes > maxBytes) return [{ key: entry.key, types: entry.types }];
+    forget(entry.key);
+    // Keys come in order nearly always; one made earlier but stored later takes its place in line.
+    if (entry.key > newestKey) {
+      available.set(entry.key, entry);
+      newestKey = entry.key;
+    } else {
+      resort([...available.values(), entry]);
+    }
+    bytes += entry.bytes;
+    const dropped: DroppedEnvelope[] = [];
+    for (const oldest of available.values()) {
+      if (available.size + taken.size <= maxEntries && bytes <= maxBytes) break;
+      if (oldest === entry) break;
+      forget(oldest.key);
+      dropped.push({ key: oldest.key, types: oldest.types });
+      // A write still under way deletes its file when it lands and finds its entry gone.
+      if (!oldest.write) void fs.promises.unlink(path(oldest.name)).catch(() => undefined);
+    }
+    return dropped;
+  }
+
+  /** Takes an entry out of the index; returns it. */
+  function forget(key: string): Entry | undefined {
+    const entry = available.get(key) ?? taken.get(key);
+    if (!entry) return undefined;
+    available.delete(key);
+    taken.delete(key);
+    bytes -= entry.bytes;
+    return entry;
+  }
+
+  /** Whether the entry is still wanted once its write has landed. */
+  const isCurrent = (entry: Entry): boolean => available.get(entry.key) === entry || taken.get(entry.key) === entry;
+
+  function writeSync(entry: Entry, body: string | Uint8Array): void {
+    makeDir();
+    const tmp = path(`${entry.key}.${pid}-${++tmpCounter}.tmp`);
+    fs.writeFileSync(tmp, body, { mode: 0o600 });
+    fs.renameSync(tmp, path(entry.name));
+  }
+
+  async function writeAsync(entry: Entry, body: string | Uint8Array): Promise<void> {
+    if (writesRunning >= MAX_PARALLEL_WRITES) await new Promise<void>((resolve) => writesWaiting.push(resolve));
+    writesRunning++;
+    const tmpName = `${entry.key}.${pid}-${++tmpCounter}.tmp`;
+    const tmp = path(tmpName);
+    temps.add(tmpName);
+    try {
+      if (!madeDir) {
+        await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+        madeDir = true;
+      }
+      await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+      await fs.promises.rename(tmp, path(entry.name));
+    } catch (error) {
+      void fs.promises.unlink(tmp).catch(() => undefined);
+      throw error;
+    } finally {
+      temps.delete(tmpName);
+      writesRunning--;
+      writesWaiting.shift()?.();
+    }
+    // Removed or dropped meanwhile: the file must not come back. (Written again synchronously, the
+    // key is still there, and the file the same.)
+    if (!available.has(entry.key) && !taken.has(entry.key)) await fs.promises.unlink(path(entry.name)).catch(() => undefined);
+  }
+
+  function pushSync(stored: StoredEnvelope): DroppedEnvelope[] {
+    if (!scanned) scanSync();
+    const entry = describe(stored);
+    const dropped = admit(entry);
+    if (isCurrent(entry)) {
+      try {
+        writeSync(entry, stored.body);
+      } catch (error) {
+        forget(entry.key);
+        throw error;
+      }
+    }
+    return dropped;
+  }
+
+  async function push(stored: StoredEnvelope): Promise<DroppedEnvelope[]> {
+    const entry = describe(stored);
+    if (pendingBytes + entry.bytes > MAX_PENDING_BYTES) return pushSync(stored);
+    // Into the index at once, so pushes and removals take effect in the order they were asked for.
+    const dropped = admit(entry);
+    if (!isCurrent(entry)) return dropped;
+    pendingBytes += entry.bytes;
+    entry.write = (async () => {
+      if (!scanned) await scanAsync();
+      await writeAsync(entry, stored.body);
+    })().finally(() => {
+      pendingBytes -= entry.bytes;
+      entry.write = undefined;
+    });
+    try {
+      await entry.write;
+    } catch (error) {
+      if (isCurrent(entry)) forget(entry.key);
+      throw error;
+    }
+    return dropped;
+  }
+
+  async function take(): Promise<StoredEnvelope | undefined> {
+    if (!scanned) await scanAsync();
+    for (;;) {
+      if (!available.size) await scanAsync();
+      const entry = available.values().next().value;
+      if (!entry) return undefined;
+      if (entry.write) await entry.write.catch(() => undefined);
+      if (available.get(entry.key) !== entry) continue;
+      const takenName = `${entry.name}.${pid}.taken`;
+      try {
+        await fs.promises.rename(path(entry.name), path(takenName));
+      } catch {
+        // Another process took or removed it.
+        forget(entry.key);
+        continue;
+      }
+      available.delete(entry.key);
+      taken.set(entry.key, { ...entry, name: takenName });
+      let body: string | Uint8Array;
+      try {
+        // Bodies with attachments may hold any bytes; the others are UTF-8 text, cheaper as a string.
+        const file = path(takenName);
+        body = entry.types.includes('attachment') ? await fs.promises.readFile(file) : await fs.promises.readFile(file, 'utf8');
+      } catch {
+        forget(entry.key);
+        void fs.promises.unlink(path(takenName)).catch(() => undefined);
+        continue;
+      }
+      return { key: entry.key, body, types: entry.types };
+    }
+  }
+
+  async function release(key: string): Promise<void> {
+    const entry = taken.get(key);
+    if (!entry) return;
+    const name = entry.name.replace(TAKEN, '$1');
+    try {
+      await fs.promises.rename(path(entry.name), path(name));
+    } finally {
+      forget(key);
+    }
+    // Back in its place in line (near the front: it was the oldest when taken).
+    const back: Entry = { ...entry, name };
+    const first = available.values().next().value;
+    if (!first || key < first.key) available = new Map([[key, back], ...available]);
+    else resort([...available.values(), back]);
+    bytes += back.bytes;
+  }
+
+  function removeSync(key: string): void {
+    const entry = forget(key);
+    if (entry && !entry.write) ignoreMissing(() => fs.unlinkSync(path(entry.name)));
+  }
+
+  async function remove(key: string): Promise<void> {
+    const entry = forget(key);
+    if (!entry || entry.write) return;
+    try {
+      await fs.promises.unlink(path(entry.name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  return { push, pushSync, take, release, remove, removeSync };
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && value >= 1 && Number.isFinite(value) ? value : fallback;
+}
+
+function describe(stored: StoredEnvelope): Entry {
+  const size = typeof stored.body === 'string' ? Buffer.byteLength(stored.body) : stored.body.byteLength;
+  const types = stored.types.length ? stored.types : (['event'] as EnvelopeItemType[]);
+  return { key: stored.key, name: `${stored.key}.${types.join('+')}.${size}.env`, types, bytes: size };
+}
+
+function parseName(name: string): Entry | undefined {
+  const match = ENTRY.exec(name);
+  if (!match) return undefined;
+  return { key: match[1]!, name, types: match[2]!.split('+') as EnvelopeItemType[], bytes: Number(match[3]) };
+}
+
+function ignore(run: () => void): void {
+  try {
+    run();
+  } catch {
+    // Best effort: a leftover file is cleaned up by a later scan.
+  }
+}
+
+function ignoreMissing(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -7,7 +7,6 @@ import {
   captureException,
   captureMessage,
   getClient,
-  init,
   setContext,
   setExtra,
   setExtras,
@@ -15,7 +14,18 @@ import {
   setTags,
   setUser,
 } from './index';
+import { captureGlobalEvent } from './integrations/global-handlers';
+import { initWithTransport, type BrowserOptions } from './sdk';
 import { setSdkFilename } from './stack-parser';
+import { makeBeaconTransport } from './transport/browser-transport';
+
+/**
+ * The package's `init`, delivering with fetch and `sendBeacon` but without the IndexedDB store for
+ * envelopes lost offline, which only the npm package has: the bundle stays small.
+ */
+export function init(options?: BrowserOptions): ReturnType<typeof initWithTransport> {
+  return initWithTransport(options, makeBeaconTransport);
+}
 
 export {
   addBreadcrumb,
@@ -37,10 +47,8 @@ export {
   globalHandlersIntegration,
   httpContextIntegration,
   inboundFiltersIntegration,
-  init,
   lastEventId,
   linkedErrorsIntegration,
-  makeBrowserTransport,
   setContext,
   setExtra,
   setExtras,
@@ -77,19 +85,12 @@ const replayable: Record<string, (...args: any[]) => unknown> = {
 function replay(stub: LoaderStub | undefined): void {
   const queue = stub?.q;
   if (!stub || !Array.isArray(queue)) return;
-  for (const type of ['error', 'unhandledrejection'] as const) {
-    const listener = stub[type];
-    if (listener) removeEventListener(type, listener);
-  }
-  const errors: Array<() => void> = [];
+  const pageErrors: Array<ErrorEvent | PromiseRejectionEvent> = [];
+  for (const type of ['error', 'unhandledrejection'] as const) removeEventListener(type, stub[type]!);
   for (const [name, payload] of queue) {
     try {
       if (name === 'error' || name === 'unhandledrejection') {
-        const event = payload as ErrorEvent & PromiseRejectionEvent;
-        const value = name === 'error' ? event.error ?? event.message : event.reason;
-        const mechanism = { type: name === 'error' ? 'onerror' : 'onunhandledrejection', handled: false };
-        const data = name === 'error' ? { onerror: { filename: event.filename, lineno: event.lineno, colno: event.colno } } : undefined;
-        errors.push(() => captureException(value, { mechanism, syntheticException: undefined, data }));
+        pageErrors.push(payload as ErrorEvent);
       } else {
         replayable[name]?.(...Array.from(payload as ArrayLike<unknown>));
       }
@@ -98,7 +99,7 @@ function replay(stub: LoaderStub | undefined): void {
     }
   }
   // Page errors from before the bundle need a client: they go after the queued `init`.
-  if (getClient()) errors.forEach((capture) => capture());
+  if (getClient()) pageErrors.forEach(captureGlobalEvent);
 }
 
 try {

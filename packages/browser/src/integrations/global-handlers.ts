@@ -1,4 +1,4 @@
-import { captureException, getClient, type Client, type Event, type Integration } from '@faultline/core';
+import { captureException, getClient, type Event, type EventHint, type Integration, type StackFrame } from '@faultline/core';
 import { wasRethrown } from '../rethrown';
 
 export interface GlobalHandlersOptions {
@@ -12,53 +12,35 @@ export interface GlobalHandlersOptions {
  * is not captured again when it reaches the `error` event.
  */
 export function globalHandlersIntegration(options: GlobalHandlersOptions = {}, win: typeof globalThis = globalThis): Integration {
-  let remove: (() => void) | undefined;
+  const types = (['error', 'unhandledrejection'] as const).filter((type) => options[`on${type}`] !== false);
+  let listener: ((event: ErrorEvent | PromiseRejectionEvent) => void) | undefined;
   return {
     name: 'GlobalHandlers',
     setup(client) {
-      const onError = (event: ErrorEvent): void => {
-        try {
-          if (getClient() !== client || wasRethrown(event.error, true)) return;
-          const value = event.error ?? event.message;
-          // No synthetic stack: it would show this handler, not the page's code.
-          captureException(value, { mechanism: { type: 'onerror', handled: false }, syntheticException: undefined, data: locationOf(event) });
-        } catch {
-          // Never let our handler add an error to the one the page already has.
-        }
-      };
-      const onRejection = (event: PromiseRejectionEvent): void => {
-        try {
-          if (getClient() !== client) return;
-          captureException(event.reason, { mechanism: { type: 'onunhandledrejection', handled: false }, syntheticException: undefined });
-        } catch {
-          // As above.
-        }
-      };
-      const on = options.onerror !== false;
-      const onRejections = options.onunhandledrejection !== false;
-      if (on) win.addEventListener?.('error', onError);
-      if (onRejections) win.addEventListener?.('unhandledrejection', onRejection);
-      remove = () => {
-        win.removeEventListener?.('error', onError);
-        win.removeEventListener?.('unhandledrejection', onRejection);
-      };
+      listener = (event) => getClient() === client && captureGlobalEvent(event);
+      for (const type of types) win.addEventListener?.(type, listener as EventListener);
     },
     processEvent: addErrorEventFrame,
     teardown() {
-      remove?.();
-      remove = undefined;
+      for (const type of types) win.removeEventListener?.(type, listener as EventListener);
     },
   };
 }
 
-interface ErrorLocation {
-  filename?: string;
-  lineno?: number;
-  colno?: number;
-}
-
-function locationOf(event: ErrorEvent): { onerror: ErrorLocation } {
-  return { onerror: { filename: event.filename, lineno: event.lineno, colno: event.colno } };
+/** Captures a page's `error` or `unhandledrejection` event (also the loader snippet's queued ones). */
+export function captureGlobalEvent(event: ErrorEvent | PromiseRejectionEvent): void {
+  try {
+    if (event.type === 'unhandledrejection') {
+      captureException((event as PromiseRejectionEvent).reason, { mechanism: { type: 'onunhandledrejection', handled: false }, syntheticException: undefined });
+    } else {
+      const { error, message, filename, lineno, colno } = event as ErrorEvent;
+      if (wasRethrown(error, true)) return;
+      // No synthetic stack: it would show this handler, not the page's code.
+      captureException(error ?? message, { mechanism: { type: 'onerror', handled: false }, syntheticException: undefined, data: { onerror: { filename, lineno, colno } } });
+    }
+  } catch {
+    // Never let our handler add an error to the one the page already has.
+  }
 }
 
 /**
@@ -66,15 +48,17 @@ function locationOf(event: ErrorEvent): { onerror: ErrorLocation } {
  * frame from where the `error` event says it happened. WebKit reports the file as the string
  * "undefined" for some throws (../shared/browsers/README.md), which is no location at all.
  */
-function addErrorEventFrame(event: Event, hint: { data?: Record<string, unknown> }, _client: Client): Event {
-  const where = hint.data?.onerror as ErrorLocation | undefined;
-  const exception = event.exception?.values[event.exception.values.length - 1];
-  if (!where || !exception || exception.stacktrace?.frames.length) return event;
-  const filename = typeof where.filename === 'string' && where.filename !== 'undefined' && where.filename !== '' ? where.filename : undefined;
-  if (!filename) return event;
-  const frame: { filename: string; function: string; in_app: boolean; lineno?: number; colno?: number } = { filename, function: '?', in_app: true };
-  if (typeof where.lineno === 'number' && where.lineno > 0) frame.lineno = where.lineno;
-  if (typeof where.colno === 'number' && where.colno > 0) frame.colno = where.colno;
+function addErrorEventFrame(event: Event, hint: EventHint): Event {
+  const where = hint.data?.onerror as Partial<Record<'filename' | 'lineno' | 'colno', unknown>> | undefined;
+  const values = event.exception?.values;
+  const exception = values?.[values.length - 1];
+  const filename = where?.filename;
+  if (!exception || exception.stacktrace?.frames.length || typeof filename !== 'string' || filename === 'undefined' || !filename) return event;
+  const frame: StackFrame = { filename, function: '?', in_app: true };
+  for (const key of ['lineno', 'colno'] as const) {
+    const value = where![key];
+    if (typeof value === 'number' && value > 0) frame[key] = value;
+  }
   exception.stacktrace = { frames: [frame] };
   return event;
 }

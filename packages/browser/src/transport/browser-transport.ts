@@ -1,6 +1,5 @@
 import {
   createTransport,
-  parseEnvelope,
   serializeEnvelope,
   type Envelope,
   type RequestExecutor,
@@ -20,26 +19,52 @@ const STORED_FLAG = 'faultline-offline';
 const DRAIN_DELAY_MS = 1000;
 
 /**
- * Core's transport (queue, rate limits, retries, client reports) over `fetch` with `keepalive`.
- * When the page is hidden or unloaded, what is still queued goes out with `navigator.sendBeacon`
- * (the request in flight is a keepalive fetch and survives on its own); what the network lost is
- * kept in IndexedDB and sent when the page is online again or on the next load.
+ * The npm package's transport: `makeBeaconTransport`, and what the network lost kept in IndexedDB
+ * and sent when the page is online again or on the next load (unless `offline: false`).
  */
 export function makeBrowserTransport(options: BrowserTransportOptions, win: typeof globalThis = globalThis): Transport {
-  const store = options.offline === false ? undefined : createOfflineStore(typeof options.offline === 'object' ? options.offline : {}, guard(() => win.indexedDB));
+  const { offline } = options;
+  const store = offline === false ? undefined : createOfflineStore(typeof offline === 'object' ? offline : {}, guard(() => win.indexedDB));
+  if (!store) return makeBeaconTransport(options, win);
+  const storage = guard(() => win.localStorage);
+  const transport = makeBeaconTransport(options, win, (body) => {
+    guard(() => storage?.setItem(STORED_FLAG, '1'));
+    void store.push(body);
+  });
+  const drain = (): void => {
+    // Without localStorage (blocked, sandboxed) the store is looked at every time.
+    if (storage && !storage.getItem(STORED_FLAG)) return;
+    storage?.removeItem(STORED_FLAG);
+    void store.takeAll().then((envelopes) => envelopes.forEach(transport.send));
+  };
+  guard(() => {
+    win.addEventListener('online', () => guard(drain));
+    setTimeout(() => guard(drain), DRAIN_DELAY_MS);
+  });
+  return transport;
+}
+
+/**
+ * Core's transport (queue, rate limits, retries, client reports) over `fetch` with `keepalive`.
+ * When the page is hidden or unloaded, what is still queued goes out with `navigator.sendBeacon`
+ * (the request in flight is a keepalive fetch and survives on its own). `keep`, when given, takes
+ * what the network lost and what the beacon could not take, instead of it being counted as lost.
+ * The CDN bundle's transport, without `keep`.
+ */
+export function makeBeaconTransport(options: TransportOptions, win: typeof globalThis = globalThis, keep?: (body: string) => void): Transport {
   const fetchRequest = makeFetchRequest(options.url, win);
   const queued = new Set<Envelope>();
-  // Envelopes (by their items, which do not change between tries) already sent by beacon or stored
+  // Envelopes (by their items, which do not change between tries) already sent by beacon or kept
   // at page hide: when the queue reaches them, they are not sent again.
   const handedOff = new Set<string>();
   let inFlight: string | undefined;
-  let failed: string | Uint8Array | undefined;
-  let stored: string | Uint8Array | undefined;
+  let failed: string | undefined;
+  let kept: string | undefined;
 
   const makeRequest: RequestExecutor = ({ body }) => {
     const key = itemsOf(body);
-    if (key !== undefined && handedOff.delete(key)) return Promise.resolve({ statusCode: 200 });
-    failed = stored = undefined;
+    if (handedOff.delete(key)) return Promise.resolve({ statusCode: 200 });
+    failed = kept = undefined;
     inFlight = key;
     return fetchRequest({ body }).then(
       (response) => {
@@ -48,7 +73,7 @@ export function makeBrowserTransport(options: BrowserTransportOptions, win: type
       },
       (error: unknown) => {
         inFlight = undefined;
-        failed = body;
+        failed = body as string;
         throw error;
       },
     );
@@ -59,71 +84,43 @@ export function makeBrowserTransport(options: BrowserTransportOptions, win: type
       ...options,
       // Core gives up on an envelope after its last network failure by counting its items as
       // `network_error`; requests go one at a time, so the body that failed last is that envelope.
-      // It is stored instead of counted.
       recordDroppedEvent(reason, category, quantity) {
-        if (reason === 'network_error' && store && failed !== undefined) {
-          if (stored !== failed) {
-            stored = failed;
-            keep(failed);
-          }
-          return;
-        }
-        options.recordDroppedEvent(reason, category, quantity);
+        if (reason !== 'network_error' || !keep || !failed) return options.recordDroppedEvent(reason, category, quantity);
+        if (kept !== failed) keep((kept = failed));
       },
     },
     makeRequest,
   );
 
-  function keep(body: string | Uint8Array): void {
-    guard(() => win.localStorage?.setItem(STORED_FLAG, '1'));
-    void store?.push(body);
-  }
-
   function send(envelope: Envelope): PromiseLike<void> {
     queued.add(envelope);
-    return transport.send(envelope).then(() => {
-      queued.delete(envelope);
-    });
+    return transport.send(envelope).then(() => void queued.delete(envelope));
   }
 
   function handOff(): void {
     for (const envelope of queued) {
-      const body = serializeEnvelope(envelope);
+      const body = serializeEnvelope(envelope) as string;
       const key = itemsOf(body);
-      if (key === undefined || key === inFlight || handedOff.has(key)) continue;
-      if (guard(() => win.navigator.sendBeacon(options.url, body as BodyInit))) handedOff.add(key);
-      else if (store) {
+      if (key === inFlight || handedOff.has(key)) continue;
+      if (guard(() => win.navigator.sendBeacon(options.url, body))) handedOff.add(key);
+      else if (keep) {
         handedOff.add(key);
         keep(body);
       }
     }
   }
 
-  function drain(): void {
-    // Without localStorage (blocked, sandboxed) the store is looked at every time.
-    if (!store || !guard(() => (win.localStorage ? win.localStorage.getItem(STORED_FLAG) : '1'))) return;
-    guard(() => win.localStorage?.removeItem(STORED_FLAG));
-    void store.takeAll().then((bodies) => {
-      for (const body of bodies) {
-        const envelope = guard(() => parseEnvelope(body));
-        if (envelope) void send(envelope);
-      }
-    });
-  }
-
   guard(() => {
     win.addEventListener('pagehide', handOff);
     win.document?.addEventListener('visibilitychange', () => win.document.visibilityState === 'hidden' && handOff());
-    win.addEventListener('online', drain);
-    setTimeout(drain, DRAIN_DELAY_MS);
   });
 
   return { send, flush: (timeoutMs) => transport.flush(timeoutMs) };
 }
 
 /** The part of a serialized envelope after its header line (which holds `sent_at`, new each try). */
-function itemsOf(body: string | Uint8Array): string | undefined {
-  return typeof body === 'string' ? body.slice(body.indexOf('\n')) : undefined;
+function itemsOf(body: string | Uint8Array): string {
+  return String(body).slice(String(body).indexOf('\n'));
 }
 
 function guard<T>(run: () => T): T | undefined {

@@ -1,5 +1,8 @@
+import type { Envelope, EnvelopeItem } from '@faultline/core';
+
 // Envelopes that could not be sent for network reasons, kept in IndexedDB until the page is online
-// again or the next page load. Bounded: beyond `maxEntries` the oldest go.
+// again or the next page load. Bounded: beyond `maxEntries` the oldest go. Part of the npm package's
+// transport only: the CDN bundle leaves it out to stay small.
 
 export interface OfflineStoreOptions {
   /** Most envelopes kept (default 30). */
@@ -9,9 +12,9 @@ export interface OfflineStoreOptions {
 }
 
 export interface OfflineStore {
-  push(body: string | Uint8Array): Promise<void>;
+  push(body: string): Promise<void>;
   /** Every stored envelope, oldest first; they are removed from the store. */
-  takeAll(): Promise<Array<string | Uint8Array>>;
+  takeAll(): Promise<Envelope[]>;
 }
 
 const STORE = 'envelopes';
@@ -54,13 +57,35 @@ export function createOfflineStore(options: OfflineStoreOptions = {}, idb: IDBFa
       }).catch(() => undefined);
     },
     takeAll() {
-      return run<Array<string | Uint8Array>>('readwrite', (store, done) => {
+      return run<unknown[]>('readwrite', (store, done) => {
         const all = store.getAll();
         all.onsuccess = () => {
-          done(all.result as Array<string | Uint8Array>);
+          done(all.result);
           store.clear();
         };
-      }).catch(() => []);
+      }).then(
+        (bodies) => bodies.map(parse).filter((envelope): envelope is Envelope => !!envelope),
+        () => [],
+      );
     },
   };
+}
+
+/**
+ * Reads back a body the browser transport wrote: text, one JSON line for the header, then an item
+ * header line and a JSON payload line for each item (JSON never holds a raw newline, and a page
+ * sends no attachments). Undefined for anything else, which is dropped.
+ */
+function parse(body: unknown): Envelope | undefined {
+  try {
+    const [header, ...lines] = (body as string).split('\n');
+    const items: EnvelopeItem[] = [];
+    for (let i = 1; i < lines.length; i += 2) {
+      const { length: _length, ...itemHeader } = JSON.parse(lines[i - 1]!) as EnvelopeItem[0];
+      items.push([itemHeader, JSON.parse(lines[i]!)]);
+    }
+    return [JSON.parse(header!), items];
+  } catch {
+    return undefined;
+  }
 }

@@ -17,13 +17,13 @@ export interface PageSession {
 
 /**
  * One browser, one receiver and one static site (another origin) for a test file. Pages get the
- * bundle's integrity value and the loader snippet filled in.
+ * bundle's integrity value and the loader snippet filled in. `routes` serves more directories.
  */
-export async function startPageSession(engine: Engine): Promise<PageSession> {
+export async function startPageSession(engine: Engine, routes: Record<string, string> = {}): Promise<PageSession> {
   const integrity = bundleIntegrity();
   const loader = readFileSync(`${PACKAGE_DIR}loader.js`, 'utf8');
   const receiver = await startReceiver();
-  const site = await startStaticServer({ '/bundles/': BUNDLES_DIR, '/pages/': PAGES_DIR }, (_file, text) =>
+  const site = await startStaticServer({ '/bundles/': BUNDLES_DIR, '/pages/': PAGES_DIR, ...routes }, (_file, text) =>
     text
       .replace('{{LOADER}}', loader.replace('{{BUNDLE_URL}}', '/bundles/faultline.min.js?delay=300').replace('{{INTEGRITY}}', integrity))
       .replace('{{SRI}}', integrity),

@@ -2,6 +2,7 @@ import type { SentryEvent } from '@faultline/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, unavailable } from '../harness/browsers';
 import { initCode, run } from '../harness/in-page';
+import { buildNpmBundle } from '../harness/npm-bundle';
 import { startPageSession, type PageSession } from '../harness/page';
 
 const valueOf = (event: SentryEvent) => event.logentry?.message ?? event.exception?.values?.at(-1)?.value;
@@ -27,11 +28,6 @@ for (const engine of ENGINES) {
       await session.receiver.up().catch(() => undefined);
       await session.open('blank.html');
     });
-
-    async function waitForStored(count: number): Promise<void> {
-      for (let i = 0; i < 100 && (await session.browser.evaluate<number>(storedCount)) !== count; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await session.browser.evaluate<number>(storedCount)).toBe(count);
-    }
 
     it('delivers events above the 64 KiB keepalive quota, and small ones', async () => {
       await session.browser.evaluate(
@@ -80,6 +76,17 @@ for (const engine of ENGINES) {
       expect(session.receiver.events().map(valueOf).sort()).toEqual(['first', 'second', 'third']);
     });
 
+    it('keeps nothing in IndexedDB: the offline store is the npm package\'s only', async () => {
+      await session.receiver.down();
+      await session.browser.evaluate(
+        run(`${initCode('transportOptions: { retry: { attempts: 1 } }')};
+          Faultline.captureMessage('lost to the network');
+          await Faultline.flush(5000);
+          await new Promise(function (resolve) { setTimeout(resolve, 300); });`),
+      );
+      expect(await session.browser.evaluate<number>(storedCount)).toBe(0);
+    });
+
     it('reads the rate limits of a cross-origin answer: no request while limited, a client report after', async () => {
       session.receiver.respond({ status: 429, headers: { 'X-Sentry-Rate-Limits': '60:error:organization:quota' } });
       await session.browser.evaluate(
@@ -95,6 +102,30 @@ for (const engine of ENGINES) {
       expect(session.receiver.events()).toEqual([]);
       expect(session.receiver.discarded()).toEqual({ 'ratelimit_backoff:error': 1 });
     });
+  });
+}
+
+// The IndexedDB store for what the network lost is the npm package's: the CDN bundle leaves it out
+// to stay small. These pages load the npm build (dist/esm, bundled as an app would).
+let npmBundle: Promise<string> | undefined;
+
+for (const engine of ENGINES) {
+  describe.skipIf(unavailable(engine))(`the npm package's offline store in ${engine}`, () => {
+    let session: PageSession;
+    beforeAll(async () => {
+      session = await startPageSession(engine, { '/npm/': await (npmBundle ??= buildNpmBundle()) });
+    });
+    afterAll(() => session?.close());
+    beforeEach(async () => {
+      session.receiver.reset();
+      await session.receiver.up().catch(() => undefined);
+      await session.open('npm.html');
+    });
+
+    async function waitForStored(count: number): Promise<void> {
+      for (let i = 0; i < 100 && (await session.browser.evaluate<number>(storedCount)) !== count; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await session.browser.evaluate<number>(storedCount)).toBe(count);
+    }
 
     it('keeps events lost to the network in IndexedDB and sends them when back online', async () => {
       await session.receiver.down();
@@ -120,7 +151,7 @@ for (const engine of ENGINES) {
       );
       await waitForStored(1);
       await session.receiver.up();
-      await session.open('blank.html');
+      await session.open('npm.html');
       await session.browser.evaluate(initCode());
       const [event] = await session.receiver.waitForEvents(1, 10_000);
       expect(valueOf(event!)).toBe('lost before the reload');

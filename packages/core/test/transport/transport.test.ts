@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Ajv from 'ajv';
+import { validateEvent } from '@faultline/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEnvelope, parseEnvelope, type Envelope, type EnvelopeItem } from '../../src/envelope';
 import type { Timers } from '../../src/transport/queue';
@@ -13,14 +12,6 @@ import {
   type TransportResponse,
 } from '../../src/transport/transport';
 import type { DataCategory, DiscardReason, Event } from '../../src/types';
-
-const ajv = new Ajv({ strict: false, allErrors: true });
-// Relay's formats: a uuid may be written as 32 hex digits without dashes, which is what SDKs send.
-ajv.addFormat('uuid', /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i);
-for (const format of ['double', 'int64', 'uint64']) ajv.addFormat(format, true);
-const validateEvent = ajv.compile(
-  JSON.parse(readFileSync(new URL('../../../../../shared/schemas/event.schema.json', import.meta.url), 'utf8')) as object,
-);
 
 const SDK = { name: 'faultline.javascript.test', version: '0.0.0-test' };
 let nextId = 0;
@@ -133,7 +124,8 @@ async function startReceiver(): Promise<Receiver> {
       try {
         const envelope = parseEnvelope(body);
         for (const [header, payload] of envelope[1]) {
-          if (header.type === 'event' && !validateEvent(payload)) throw new Error(ajv.errorsText(validateEvent.errors));
+          const problems = header.type === 'event' ? validateEvent(payload) : [];
+          if (problems.length) throw new Error(problems.join('; '));
         }
         envelopes.push(envelope);
       } catch (error) {

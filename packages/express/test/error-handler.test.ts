@@ -1,9 +1,8 @@
 import express from 'express5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { close, flush, init, lastEventId } from '@faultline/node';
-import { startReceiver, type Receiver } from '@faultline/testkit';
+import { listen, startReceiver, type Receiver, type RunningServer } from '@faultline/testkit';
 import { defaultShouldHandleError, errorHandler, requestHandler, type ErrorHandlerOptions } from '@faultline/express';
-import { listen, type RunningServer } from './helpers/server';
 
 let receiver: Receiver;
 beforeAll(async () => {

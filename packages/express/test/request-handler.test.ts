@@ -1,9 +1,8 @@
 import express from 'express5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureException, close, init, setTag } from '@faultline/node';
-import { startReceiver, type Receiver } from '@faultline/testkit';
+import { listen, SECRET_HEADERS, startReceiver, type Receiver, type RunningServer } from '@faultline/testkit';
 import { requestHandler } from '@faultline/express';
-import { listen, SECRET_HEADERS, type RunningServer } from './helpers/server';
 
 let receiver: Receiver;
 let server: RunningServer;

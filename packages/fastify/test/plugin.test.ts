@@ -1,9 +1,8 @@
 import fastify, { type FastifyInstance } from 'fastify5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureException, close, flush, init } from '@faultline/node';
-import { startReceiver, type Receiver } from '@faultline/testkit';
+import { SECRET_HEADERS, startReceiver, type Receiver } from '@faultline/testkit';
 import { defaultShouldHandleError, plugin, type PluginOptions } from '@faultline/fastify';
-import { SECRET_HEADERS } from './helpers/secrets';
 
 let receiver: Receiver;
 beforeAll(async () => {

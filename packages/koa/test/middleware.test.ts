@@ -2,9 +2,8 @@ import Koa from 'koa3';
 import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureException, close, flush, init, lastEventId } from '@faultline/node';
-import { startReceiver, type Receiver } from '@faultline/testkit';
+import { listen, SECRET_HEADERS, startReceiver, type Receiver, type RunningServer } from '@faultline/testkit';
 import { defaultShouldHandleError, middleware, type MiddlewareOptions } from '@faultline/koa';
-import { listen, SECRET_HEADERS, type RunningServer } from './helpers/server';
 
 let receiver: Receiver;
 beforeAll(async () => {

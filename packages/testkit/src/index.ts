@@ -5,6 +5,7 @@ export { readEnvelope } from './envelope';
 export { describeEvent, groupEvents } from './grouping';
 export { formatEventLine, formatSummary } from './format';
 export { runInbox } from './inbox';
+export { barrier, listen, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES } from './http-fixtures';
 
 export type { ReceiverOptions, Receiver, ReceivedEnvelope, ReceivedItem, ReceivedRequest } from './receiver';
 export type { Fault } from './faults';
@@ -21,3 +22,4 @@ export type {
 } from './event';
 export type { EventDescription, IssueGroup } from './grouping';
 export type { Inbox, InboxOptions } from './inbox';
+export type { RunningServer } from './http-fixtures';

@@ -3,9 +3,8 @@ import express5 from 'express5';
 import type { ErrorRequestHandler, Express, RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBreadcrumb, close, flush, init, lastEventId, setTag, setUser } from '@faultline/node';
-import { startReceiver, type Receiver, type SentryEvent } from '@faultline/testkit';
+import { barrier, listen, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES, startReceiver, type Receiver, type RunningServer, type SentryEvent } from '@faultline/testkit';
 import { errorHandler, requestHandler } from '@faultline/express';
-import { barrier, listen, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES, type RunningServer } from '../../helpers/server';
 
 const CONCURRENT = 20;
 

@@ -2,9 +2,8 @@ import fastify4 from 'fastify4';
 import fastify5, { type FastifyInstance } from 'fastify5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBreadcrumb, close, flush, init, lastEventId, setTag, setUser } from '@faultline/node';
-import { startReceiver, type Receiver, type SentryEvent } from '@faultline/testkit';
+import { barrier, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES, startReceiver, type Receiver, type SentryEvent } from '@faultline/testkit';
 import { plugin } from '@faultline/fastify';
-import { barrier, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES } from '../../helpers/secrets';
 
 const CONCURRENT = 20;
 

@@ -3,9 +3,8 @@ import Koa3 from 'koa3';
 import Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBreadcrumb, close, flush, init, lastEventId, setTag, setUser } from '@faultline/node';
-import { startReceiver, type Receiver, type SentryEvent } from '@faultline/testkit';
+import { barrier, listen, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES, startReceiver, type Receiver, type RunningServer, type SentryEvent } from '@faultline/testkit';
 import { middleware } from '@faultline/koa';
-import { barrier, listen, SECRET_HEADERS, SECRET_QUERY, SECRET_VALUES, type RunningServer } from '../../helpers/server';
 
 const CONCURRENT = 20;
 

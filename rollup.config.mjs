@@ -1,11 +1,13 @@
 // One build for every package. Each package.json says what it wants under "faultline.build":
 //   { "entries": ["index", "cli"], "bundles": [{ "input": "src/cdn.ts", "name": "faultline" }] }
-// npm packages get ESM (.mjs) and CJS (.cjs) with preserveModules, and one bundled .d.mts/.d.cts
-// per entry. CDN bundles are IIFEs in build/bundles/ (.js, .min.js without debug logging,
-// .debug.min.js) plus a .min.js.sri file with the sha384 integrity value.
+// npm packages get ESM (.mjs) and CJS (.cjs), and one bundled .d.mts/.d.cts per entry: the Node-side
+// ones one file per entry (every file is a resolve, read and compile at start-up), the browser-side
+// ones with preserveModules (bundlers that drop whole unused modules do best with those). CDN bundles
+// are IIFEs in build/bundles/ (.js, .min.js without debug logging, .debug.min.js) plus a .min.js.sri
+// file with the sha384 integrity value.
 // FAULTLINE_PACKAGES=core,node limits the build to some packages.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import typescript from '@rollup/plugin-typescript';
@@ -26,6 +28,8 @@ function rank(name) {
   const i = order.indexOf(name);
   return i === -1 ? order.length : i;
 }
+
+const PER_MODULE_PACKAGES = ['browser', 'react'];
 
 const isExternal = (id) => !id.startsWith('.') && !path.isAbsolute(id) && !id.startsWith('\0');
 
@@ -49,17 +53,22 @@ function packageConfigs(name) {
       declaration: false,
       declarationMap: false,
       sourceMap: true,
+      inlineSources: true,
       outDir: undefined,
       noEmitOnError: true,
     });
+  const layout = (ext) =>
+    PER_MODULE_PACKAGES.includes(name)
+      ? { preserveModules: true, preserveModulesRoot: `${dir}/src`, entryFileNames: `[name].${ext}` }
+      : { entryFileNames: `[name].${ext}`, chunkFileNames: `[name].${ext}` };
   const configs = [
     {
       input,
       external: isExternal,
       plugins: [defines(pkg, true), ts()],
       output: [
-        { dir: `${dir}/dist/esm`, format: 'es', preserveModules: true, preserveModulesRoot: `${dir}/src`, entryFileNames: '[name].mjs', sourcemap: true },
-        { dir: `${dir}/dist/cjs`, format: 'cjs', preserveModules: true, preserveModulesRoot: `${dir}/src`, entryFileNames: '[name].cjs', exports: 'named', sourcemap: true },
+        { dir: `${dir}/dist/esm`, format: 'es', ...layout('mjs'), sourcemap: true, plugins: [removeStaleFiles()] },
+        { dir: `${dir}/dist/cjs`, format: 'cjs', ...layout('cjs'), exports: 'named', sourcemap: true, plugins: [removeStaleFiles()] },
       ],
     },
     {
@@ -76,6 +85,26 @@ function packageConfigs(name) {
   return configs;
 }
 
+// Removes what an earlier build left in the output folder and this one did not write (the files of a
+// preserveModules build), so that `npm pack` ships only what the entries load.
+function removeStaleFiles() {
+  return {
+    name: 'faultline-remove-stale-files',
+    writeBundle(options, bundle) {
+      const entries = readdirSync(options.dir, { recursive: true, withFileTypes: true });
+      for (const file of entries.filter((entry) => entry.isFile())) {
+        const name = path.relative(options.dir, path.join(file.parentPath ?? file.path, file.name)).split(path.sep).join('/');
+        if (!(name in bundle)) rmSync(path.join(options.dir, name));
+      }
+      // Deepest first, so a folder's emptied subfolders are gone before it is looked at.
+      const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+      for (const folder of folders.sort((a, b) => b.length - a.length)) {
+        if (readdirSync(folder).length === 0) rmSync(folder, { recursive: true });
+      }
+    },
+  };
+}
+
 function cdnConfigs(dir, pkg, { input, name, global }) {
   const out = `${dir}/build/bundles`;
   const base = (debug, min) => ({
@@ -83,6 +112,7 @@ function cdnConfigs(dir, pkg, { input, name, global }) {
     plugins: [
       defines(pkg, debug),
       workspaceSources(),
+      standIns(),
       resolve({ browser: true }),
       commonjs(),
       typescript({
@@ -93,6 +123,7 @@ function cdnConfigs(dir, pkg, { input, name, global }) {
         declaration: false,
         declarationMap: false,
         sourceMap: true,
+        inlineSources: true,
         outDir: undefined,
         noEmitOnError: true,
       }),
@@ -118,6 +149,16 @@ function workspaceSources() {
       const match = /^@faultline\/([a-z-]+)$/.exec(id);
       return match && existsSync(`packages/${match[1]}/src/index.ts`) ? path.resolve(`packages/${match[1]}/src/index.ts`) : null;
     },
+  };
+}
+
+// Dependencies that CDN bundles replace with a smaller module doing what the bundle uses of them.
+const STAND_INS = { stackframe: 'packages/browser/src/stack-frame-stand-in.cjs' };
+
+function standIns() {
+  return {
+    name: 'faultline-stand-ins',
+    resolveId: (id) => (Object.hasOwn(STAND_INS, id) ? path.resolve(STAND_INS[id]) : null),
   };
 }
 

@@ -1,4 +1,4 @@
-import { getCoreIntegrations, initAndBind, logger, resolveIntegrations, type Client, type Integration, type Options, type StackParser, type TransportFactory } from '@faultline/core';
+import { fullPipeline, getCoreIntegrations, initAndBind, logger, resolveIntegrations, type Client, type ClientOptions, type Integration, type Options, type StackParser, type TransportFactory } from '@faultline/core';
 import { breadcrumbsIntegration } from './integrations/breadcrumbs';
 import { browserApiErrorsIntegration } from './integrations/browser-api-errors';
 import { globalHandlersIntegration } from './integrations/global-handlers';
@@ -28,14 +28,18 @@ export function getDefaultIntegrations(): Integration[] {
  * and the errors API sends to `dsn`. Never throws; returns the client (undefined only if set-up failed).
  */
 export function init(options: BrowserOptions = {}): Client | undefined {
-  return initWithTransport(options, makeBrowserTransport);
+  return initWithTransport(options, makeBrowserTransport, fullPipeline);
 }
 
-/** `init` with another default transport (the CDN bundle's leaves the IndexedDB store out). */
-export function initWithTransport(options: BrowserOptions = {}, transport: TransportFactory): Client | undefined {
+/**
+ * `init` with another default transport (the CDN bundle's leaves the IndexedDB store out) and the
+ * pipeline pieces to use (the CDN bundle leaves out core's `fullPipeline`, for its size).
+ */
+export function initWithTransport(options: BrowserOptions = {}, transport: TransportFactory, pipeline?: Partial<ClientOptions>): Client | undefined {
   try {
     return initAndBind({
       ...options,
+      ...pipeline,
       stackParser: options.stackParser ?? defaultStackParser,
       transport: options.transport ?? transport,
       integrations: resolveIntegrations(options, getDefaultIntegrations()),

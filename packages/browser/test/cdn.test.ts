@@ -2,6 +2,8 @@ import { startReceiver, type Receiver, type SentryEvent } from '@faultline/testk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLES_DIR, PAGES_DIR, bundleIntegrity } from './harness/bundle';
 import { ENGINES, launch, unavailable, type Browser } from './harness/browsers';
+import { initCode, run } from './harness/in-page';
+import { startPageSession, type PageSession } from './harness/page';
 import { startStaticServer, type StaticServer } from './harness/static-server';
 
 // The CDN bundle in each real engine: a page from one origin loads faultline.min.js with its
@@ -103,6 +105,35 @@ for (const engine of ENGINES) {
 
     it('sends without a CORS preflight', () => {
       expect(receiver.requests().filter((request) => request.method === 'OPTIONS')).toEqual([]);
+    });
+  });
+
+  // The bundle leaves core's full pipeline to the npm package (README: "How the CDN bundle differs").
+  describe.skipIf(unavailable(engine))(`CDN bundle's lighter pipeline in ${engine}`, () => {
+    let session: PageSession;
+    beforeAll(async () => {
+      session = await startPageSession(engine);
+      await session.open('blank.html');
+    });
+    afterAll(() => session?.close());
+
+    it('survives wrongly typed options, still filters secrets, and drops an event too large to send as send_error', async () => {
+      const result = await session.browser.evaluate<string>(
+        run(`${initCode("sampleRate: 'all', beforeSend: 'no', maxBreadcrumbs: 'many', ignoreErrors: 'e', denyFields: 3")};
+          for (var i = 0; i < 150; i++) Faultline.addBreadcrumb({ message: 'crumb ' + i });
+          Faultline.captureException(new Error('sent despite the options'), { extra: { password: 'hunter2' } });
+          Faultline.captureException(new Error('too large'), { user: { id: '1', blob: 'x'.repeat(1100000) } });
+          await Faultline.close(5000);
+          return 'page ok';`),
+      );
+      expect(result).toBe('page ok');
+      const events = session.receiver.events();
+      expect(events.map((event) => event.exception?.values?.at(-1)?.value)).toEqual(['sent despite the options']);
+      expect(events[0]!.extra).toEqual({ password: '[Filtered]' });
+      expect(events[0]!.breadcrumbs!.values).toHaveLength(100);
+      const discarded = session.receiver.clientReports().flatMap((report) => report.discarded_events);
+      expect(discarded).toEqual([{ reason: 'send_error', category: 'error', quantity: 1 }]);
+      expect(session.receiver.violations()).toEqual([]);
     });
   });
 }

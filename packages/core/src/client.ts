@@ -1,13 +1,13 @@
 import { getGlobalScope, getIsolationScope } from './carrier';
-import { clientReportEnvelope, createClientReports } from './client-reports';
+import { createClientReports } from './client-reports';
 import { envelopeEndpoint, parseDsn, type Dsn } from './dsn';
 import { createEnvelope, type Envelope } from './envelope';
 import { uuid4 } from './event-id';
 import { eventFromMessage, eventFromUnknown } from './exception';
 import type { Integration } from './integration';
 import { logger, warnOnce } from './logger';
-import { normalizeEvent } from './event-limits';
-import { scrubEvent } from './scrub';
+import { cleanEvent } from './event-limits';
+import { dropOverSize } from './event-trim';
 import type { ClientOptions } from './options';
 import { applyScopesToEvent, type EventProcessor, type Scope } from './scope';
 import { createStormGuard, stormKey } from './storm';
@@ -185,8 +185,9 @@ export class Client {
         this.recordDroppedEvent('backpressure', 'error');
         return eventId;
       }
+      // Options may not have been validated (the CDN bundle): only a number samples.
       const sampleRate = this._options.sampleRate;
-      if (sampleRate !== undefined && sampleRate < 1 && Math.random() >= sampleRate) {
+      if (typeof sampleRate === 'number' && Math.random() >= sampleRate) {
         this.recordDroppedEvent('sample_rate', 'error');
         return eventId;
       }
@@ -211,18 +212,24 @@ export class Client {
 
   private _prepareEvent(event: Event, hint: EventHint, scope: Scope | undefined): Event {
     const options = this._options;
+    const defaults: Event = {
+      timestamp: Date.now() / 1000,
+      platform: options.platform,
+      level: 'error',
+      environment: options.environment ?? 'production',
+      release: options.release,
+      dist: options.dist,
+      server_name: options.serverName,
+    };
+    const fields = event as Record<string, unknown>;
+    for (const key in defaults) fields[key] ??= defaults[key as keyof Event];
     event.event_id = hint.event_id;
-    event.timestamp = event.timestamp ?? Date.now() / 1000;
-    event.platform = event.platform ?? options.platform;
-    event.level = event.level ?? 'error';
-    event.environment = event.environment ?? options.environment ?? 'production';
-    if (options.release !== undefined && event.release === undefined) event.release = options.release;
-    if (options.dist !== undefined && event.dist === undefined) event.dist = options.dist;
-    if (options.serverName !== undefined && event.server_name === undefined) event.server_name = options.serverName;
     event.sdk = { ...options.sdk, integrations: Array.from(this._integrations.keys()) };
     const scopes = [getGlobalScope(), getIsolationScope()];
     if (scope && !scopes.includes(scope)) scopes.push(scope);
-    applyScopesToEvent(event, scopes, options.maxBreadcrumbs ?? DEFAULT_MAX_BREADCRUMBS);
+    // Anything but a number (an option nobody validated) means the default.
+    const max = options.maxBreadcrumbs!;
+    applyScopesToEvent(event, scopes, max >= 0 ? max : DEFAULT_MAX_BREADCRUMBS);
     return event;
   }
 
@@ -238,7 +245,7 @@ export class Client {
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     const beforeSend = this._options.beforeSend;
-    if (beforeSend) {
+    if (typeof beforeSend === 'function') {
       try {
         event = await beforeSend(event, hint);
       } catch (error) {
@@ -247,21 +254,17 @@ export class Client {
       }
       if (!event || typeof event !== 'object') return this.recordDroppedEvent('before_send', 'error');
     }
-    const bounded = scrubEvent(normalizeEvent(event, {
-      depth: this._options.normalizeDepth,
-      maxValueLength: this._options.maxValueLength,
-      maxBytes: MAX_EVENT_BYTES,
-    }), this._options);
+    const { normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue } = this._options;
+    const cleaned = cleanEvent(event, { depth: normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue });
+    const bounded = (this._options.fitEvent ?? dropOverSize)(cleaned, MAX_EVENT_BYTES);
+    if (!bounded) return this.recordDroppedEvent('send_error', 'error');
     this._send(createEnvelope(this._envelopeHeader(bounded.event_id), [[{ type: 'event' }, bounded]]));
   }
 
+  /** The envelope header; undefined fields are left out when it is written. */
   private _envelopeHeader(eventId?: string): Envelope[0] {
-    const { name, version } = this._options.sdk;
-    return {
-      ...(eventId ? { event_id: eventId } : {}),
-      sdk: { name, version },
-      ...(this._options.tunnel && this._options.dsn ? { dsn: this._options.dsn } : {}),
-    };
+    const { sdk, tunnel, dsn } = this._options;
+    return { event_id: eventId, sdk: { name: sdk.name, version: sdk.version }, dsn: tunnel ? dsn : undefined };
   }
 
   private _send(envelope: Envelope): void {
@@ -275,8 +278,7 @@ export class Client {
     if (!this._transport) return;
     const report = this._reports.take();
     if (!report) return;
-    const envelope = clientReportEnvelope(report, this._options.sdk, this._options.tunnel ? this._options.dsn : undefined);
-    void Promise.resolve(this._transport.send(envelope)).catch(() => undefined);
+    void Promise.resolve(this._transport.send(createEnvelope(this._envelopeHeader(), [[{ type: 'client_report' }, report]]))).catch(() => undefined);
   }
 }
 

@@ -41,7 +41,7 @@ export function dsnToString(dsn: Dsn): string {
  * (https://develop.sentry.dev/sdk/overview/#authentication). A tunnel URL is used as it is.
  */
 export function envelopeEndpoint(dsn: Dsn, sdkName: string, sdkVersion: string, tunnel?: string): string {
-  if (tunnel) return tunnel;
+  if (typeof tunnel === 'string' && tunnel) return tunnel;
   const port = dsn.port ? `:${dsn.port}` : '';
   const base = `${dsn.protocol}://${dsn.host}${port}${dsn.path}/api/${dsn.projectId}/envelope/`;
   const client = encodeURIComponent(`${sdkName}/${sdkVersion}`);

@@ -1,4 +1,5 @@
 import { guard } from './guard';
+import { binary } from './envelope-bytes';
 import { logger } from './logger';
 import type { DataCategory, SdkInfo } from './types';
 
@@ -37,7 +38,12 @@ export function createEnvelope(header: EnvelopeHeader, items: EnvelopeItem[]): E
  * An item whose payload cannot be serialized is left out (logged in debug mode); never throws.
  */
 export function serializeEnvelope(envelope: Envelope, now: () => number = Date.now): string | Uint8Array {
-  return writeEnvelope(envelope[0], envelope[1].map(encodeItem).filter((item): item is EncodedItem => !!item), now);
+  const items: EncodedItem[] = [];
+  for (const item of envelope[1]) {
+    const encoded = encodeItem(item, binary);
+    if (encoded) items.push(encoded);
+  }
+  return writeEnvelope(envelope[0], items, now, binary);
 }
 
 /**
@@ -97,10 +103,22 @@ export interface EncodedItem {
   size: number;
 }
 
+/**
+ * How byte payloads (attachments) are written. Only the platforms that send them pass it in
+ * (`binary`, ./envelope-bytes.ts); without it every payload is text, and a browser bundle leaves
+ * the byte handling out.
+ */
+export interface BinarySupport {
+  /** The payload as bytes, or undefined when it is not binary. */
+  asBytes(payload: unknown): Uint8Array | undefined;
+  /** The parts joined by newlines: a string when all are strings, bytes otherwise. */
+  join(parts: Array<string | Uint8Array>): string | Uint8Array;
+}
+
 /** Serializes one item; undefined (logged in debug mode) when its payload cannot be serialized. */
-export function encodeItem([header, payload]: EnvelopeItem): EncodedItem | undefined {
+export function encodeItem([header, payload]: EnvelopeItem, bytes?: BinarySupport): EncodedItem | undefined {
   try {
-    const data = asBytes(payload) ?? (typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const data = bytes?.asBytes(payload) ?? (typeof payload === 'string' ? payload : JSON.stringify(payload));
     // JSON.stringify gives undefined for undefined, functions and symbols.
     if (data === undefined) {
       logger.warn(`Dropped an envelope item of type ${header.type}: its payload is not serializable`);
@@ -121,22 +139,12 @@ export function writeEnvelope(
   header: EnvelopeHeader,
   items: readonly EncodedItem[],
   now: () => number = Date.now,
+  bytes?: BinarySupport,
 ): string | Uint8Array {
   // An invalid clock makes toISOString throw; an envelope without sent_at is still valid.
   const parts: Array<string | Uint8Array> = [JSON.stringify({ ...header, sent_at: guard(() => new Date(now()).toISOString()) })];
   for (const item of items) parts.push(item.line, item.payload);
-  if (parts.every((part) => typeof part === 'string')) return parts.join('\n');
-  // Only byte payloads (attachments) lead here, and every runtime that has them has TextEncoder.
-  encoder ??= new TextEncoder();
-  const chunks = parts.map((part) => (typeof part === 'string' ? encoder!.encode(part) : part));
-  const out = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.byteLength + 1, -1));
-  let offset = 0;
-  for (const chunk of chunks) {
-    if (offset) out[offset++] = NEWLINE;
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return bytes ? bytes.join(parts) : parts.join('\n');
 }
 
 /**
@@ -171,13 +179,6 @@ function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function asBytes(payload: unknown): Uint8Array | undefined {
-  // isView and the ArrayBuffer tag also hold for values from another realm (an iframe, jsdom).
-  if (ArrayBuffer.isView(payload)) return new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (Object.prototype.toString.call(payload) === '[object ArrayBuffer]') return new Uint8Array(payload as ArrayBuffer);
-  return undefined;
-}
-
 function parsePayload(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -186,7 +187,6 @@ function parsePayload(text: string): unknown {
   }
 }
 
-let encoder: TextEncoder | undefined;
 let decoder: TextDecoder | undefined;
 
 /** Positions are UTF-16 indexes for a string body and byte offsets for a byte body. */

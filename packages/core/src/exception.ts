@@ -1,5 +1,5 @@
 import { guard } from './guard';
-import { constructorName, DEFAULT_MAX_VALUE_LENGTH, DEFAULT_NORMALIZE_DEPTH, normalize, truncate } from './normalize';
+import { constructorName, DEFAULT_MAX_VALUE_LENGTH, DEFAULT_NORMALIZE_DEPTH, normalizeFiltered, truncate, type ExoticValue } from './normalize';
 import type { StackParser } from './stack-parser';
 import type { Event, EventHint, Exception, Mechanism, SeverityLevel, StackFrame } from './types';
 
@@ -13,6 +13,13 @@ export interface EventFromUnknownOptions {
   normalizeDepth?: number;
   /** Longest exception value kept (default 8192, Relay's limit; not Sentry's 250 for messages). */
   maxValueLength?: number;
+  /** Special values `normalize` knows (./exotic-values.ts, in the full pipeline). */
+  exoticValue?: ExoticValue;
+  /**
+   * The exception value for a thrown object that is no Error (the full pipeline's is Sentry's
+   * wording, ./object-message.ts); default: its `message`, else "Object captured as exception".
+   */
+  objectMessage?: (value: object) => string;
 }
 
 const UNREADABLE = '<unreadable value>';
@@ -43,8 +50,8 @@ export function isErrorLike(value: unknown): value is Error {
 }
 
 /** One exception entry for one thrown value, without mechanism. Never throws. */
-export function exceptionFromError(error: unknown, stackParser: StackParser): Exception {
-  return guard(() => describe(error, stackParser)[0]) ?? { type: 'Error', value: UNREADABLE };
+export function exceptionFromError(error: unknown, parser: StackParser | EventFromUnknownOptions): Exception {
+  return guard(() => describe(error, typeof parser === 'function' ? { stackParser: parser } : parser)[0]) ?? { type: 'Error', value: UNREADABLE };
 }
 
 /**
@@ -52,14 +59,14 @@ export function exceptionFromError(error: unknown, stackParser: StackParser): Ex
  * errors add the causes later) with the hint's mechanism. Never throws.
  */
 export function eventFromUnknown(value: unknown, hint: EventHint | undefined, options: EventFromUnknownOptions): Event {
-  const [exception, synthetic, serialized] = guard(() => describe(value, options.stackParser, options.normalizeDepth)) ?? [
+  const [exception, synthetic, serialized] = guard(() => describe(value, options)) ?? [
     { type: 'Error', value: UNREADABLE },
     true,
   ];
   exception.value = truncate(exception.value!, options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
   // Nothing was thrown that carries a stack; the capture site's stack is the next best thing.
   if (synthetic) addSyntheticFrames(exception, hint, options.stackParser);
-  exception.mechanism = mechanismFrom(hint, synthetic);
+  exception.mechanism = mechanismFrom(hint, synthetic, options.exoticValue);
   const event: Event = { level: 'error', exception: { values: [exception] } };
   if (serialized !== undefined) event.extra = { __serialized__: serialized };
   return event;
@@ -76,7 +83,7 @@ export function eventFromMessage(
   hint?: EventHint,
   options?: Partial<EventFromUnknownOptions>,
 ): Event {
-  const text = truncate(stringify(message), options?.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
+  const text = truncate(stringify(message, options?.exoticValue), options?.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
   const event: Event = { level: LEVELS.includes(level) ? level : 'info', logentry: { message: text } };
   if (options?.attachStacktrace && options.stackParser) {
     const exception: Exception = { value: text, mechanism: { type: 'generic', synthetic: true, handled: true } };
@@ -110,22 +117,24 @@ export function fingerprintOf(event: Event): string {
 /** The exception, whether it lacks a stack of its own (anything but an Error), and the value serialized. */
 type Described = [exception: Exception, synthetic: boolean, serialized?: unknown];
 
-function describe(value: unknown, stackParser: StackParser, normalizeDepth?: number): Described {
+function describe(value: unknown, options: EventFromUnknownOptions): Described {
+  const exotic = options.exoticValue;
   if (isErrorLike(value)) {
-    const exception: Exception = { type: errorType(value), value: errorMessage(value) };
-    const frames = parseFrames(stackParser, safeGet(value, 'stack'));
+    const exception: Exception = { type: errorType(value), value: errorMessage(value, exotic) };
+    const frames = parseFrames(options.stackParser, safeGet(value, 'stack'));
     if (frames.length) exception.stacktrace = { frames };
     return [exception, false];
   }
   if (value === null || typeof value !== 'object') {
     // A function's source is no message: its name is.
-    const text = typeof value === 'function' ? normalize(value) : typeof value === 'bigint' ? `${value}n` : value;
+    const text = typeof value === 'function' ? normalizeFiltered(value) : typeof value === 'bigint' ? `${value}n` : value;
     return [{ type: 'Error', value: stringify(text) }, true];
   }
   // DOM and Node events (`Event`, `ErrorEvent`, `PromiseRejectionEvent`) are typed by their class.
   const tag = guard(() => Object.prototype.toString.call(value)) ?? '';
   const type = /^\[object \w*Event\]$/.test(tag) ? constructorName(value) : 'Error';
-  return [{ type, value: messageForObject(value) }, true, normalize(value, normalizeDepth ?? DEFAULT_NORMALIZE_DEPTH)];
+  const message = (options.objectMessage ?? plainObjectMessage)(value);
+  return [{ type, value: message }, true, normalizeFiltered(value, options.normalizeDepth ?? DEFAULT_NORMALIZE_DEPTH, undefined, undefined, undefined, exotic)];
 }
 
 function errorType(error: object): string {
@@ -133,56 +142,22 @@ function errorType(error: object): string {
   return (typeof name === 'string' && name) || constructorName(error);
 }
 
-function errorMessage(error: object): string {
+function errorMessage(error: object, exotic: ExoticValue | undefined): string {
   const message = safeGet(error, 'message');
-  return message == null || message === '' ? 'No error message' : stringify(message);
+  return message == null || message === '' ? 'No error message' : stringify(message, exotic);
 }
 
-/** Sentry's wording (`getMessageForObject`), so issues read the same as users know them. */
-function messageForObject(value: object): string {
-  const name = safeGet(value, 'name');
+function plainObjectMessage(value: object): string {
   const message = safeGet(value, 'message');
-  if (typeof name === 'string') {
-    const base = `'${truncate(name, 200)}' captured as exception`;
-    return typeof message === 'string' ? `${base} with message '${message}'` : base;
-  }
-  if (typeof message === 'string') return message;
-  const className = constructorName(value);
-  return `${/^(Object|null prototype)$/.test(className) ? 'Object' : `'${className}'`} captured as exception with keys: ${keysForMessage(value)}`;
-}
-
-const MAX_KEYS_LENGTH = 40;
-// Sorting needs every key; past this many, the sample stands for the whole.
-const MAX_KEYS_SAMPLED = 1000;
-
-/** Sorted keys joined, up to 40 characters, like Sentry's `extractExceptionKeysForMessage`. */
-function keysForMessage(value: object): string {
-  const keys: string[] = [];
-  try {
-    for (const key in value) {
-      if (keys.length >= MAX_KEYS_SAMPLED) break;
-      if (Object.prototype.hasOwnProperty.call(value, key)) keys.push(key);
-    }
-  } catch {
-    if (!keys.length) return '[object keys could not be read]';
-  }
-  const [first, ...rest] = keys.sort();
-  if (first === undefined) return '[object has no keys]';
-  // As many whole keys as fit, without an ellipsis, as Sentry writes it.
-  let joined = truncate(first, MAX_KEYS_LENGTH);
-  for (const key of rest) {
-    if (joined.length + key.length + 2 > MAX_KEYS_LENGTH) break;
-    joined += `, ${key}`;
-  }
-  return joined;
+  return typeof message === 'string' ? message : 'Object captured as exception';
 }
 
 /** `String(value)` that survives symbols, throwing `toString`s and revoked proxies; objects as JSON. */
-function stringify(value: unknown): string {
+function stringify(value: unknown, exotic?: ExoticValue): string {
   if (typeof value === 'string') return value;
   const text = guard(() => {
     if (value === null || typeof value !== 'object') return String(value);
-    const normalized = normalize(value, 1, 100, 1000);
+    const normalized = normalizeFiltered(value, 1, 100, 1000, undefined, exotic);
     return typeof normalized === 'string' ? normalized : JSON.stringify(normalized);
   });
   return typeof text === 'string' ? text : UNREADABLE;
@@ -219,7 +194,7 @@ const MECHANISM_FIELDS: Record<string, string> = {
   source: 'string',
 };
 
-function mechanismFrom(hint: EventHint | undefined, synthetic: boolean): Mechanism {
+function mechanismFrom(hint: EventHint | undefined, synthetic: boolean, exotic: ExoticValue | undefined): Mechanism {
   const given = safeGet(hint, 'mechanism');
   const type = safeGet(given, 'type');
   const mechanism: Mechanism = { type: typeof type === 'string' && type !== '' ? type : 'generic', handled: true };
@@ -232,7 +207,7 @@ function mechanismFrom(hint: EventHint | undefined, synthetic: boolean): Mechani
   }
   const data = safeGet(given, 'data');
   if (data !== null && typeof data === 'object') {
-    const normalized = normalize(data);
+    const normalized = normalizeFiltered(data, undefined, undefined, undefined, undefined, exotic);
     if (normalized !== null && typeof normalized === 'object' && !Array.isArray(normalized)) mechanism.data = normalized as Record<string, unknown>;
   }
   if (synthetic) mechanism.synthetic = true;

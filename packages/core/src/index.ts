@@ -42,6 +42,7 @@ export { linkedErrorsIntegration } from './integrations/linked-errors';
 export type { LinkedErrorsOptions } from './integrations/linked-errors';
 export { logger, warnOnce } from './logger';
 export { normalizeEvent } from './event-limits';
+export { fullPipeline } from './full-pipeline';
 export { normalize } from './normalize';
 export { validateOptions } from './options';
 export type { ClientOptions, Options } from './options';
@@ -53,7 +54,7 @@ export type { EventProcessor, ScopeContext, ScopeData } from './scope';
 export { getCoreIntegrations, initAndBind, resolveIntegrations } from './sdk';
 export { createStackParser, defaultIsInApp } from './stack-parser';
 export type { StackParser, StackParserOptions } from './stack-parser';
-export { createTransport } from './transport/transport';
+export { createBaseTransport, createTransport } from './transport/transport';
 export type { DroppedEnvelope, EnvelopeStore, StoredEnvelope } from './transport/store';
 export type {
   RequestExecutor,

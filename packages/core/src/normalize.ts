@@ -1,5 +1,7 @@
 import { utf8Length } from './envelope';
 import { guard } from './guard';
+import { exoticValue } from './exotic-values';
+import { FILTERED, type FieldMatcher } from './scrub';
 
 // Safe, bounded serialization of any value.
 // The markers follow Sentry's `normalize` (packages/core/src/utils/normalize.ts) so that events
@@ -19,20 +21,6 @@ export const MAX_DEPTH = 100;
 const MAX_VALUES = 50_000;
 
 const MAX_PROPERTIES = '[MaxProperties ~]';
-// What to read a Date or boxed primitive as, by its tag: its primitive (`new Number(1)` reads as 1,
-// not as `{}`). With a lying Symbol.toStringTag, these throw.
-const UNBOX: Record<string, ((this: unknown) => unknown) | undefined> = {
-  Date() {
-    const time = Date.prototype.getTime.call(this as Date);
-    return Number.isNaN(time) ? '[Invalid Date]' : new Date(time).toISOString();
-  },
-  Number: Number.prototype.valueOf,
-  String: String.prototype.valueOf,
-  Boolean: Boolean.prototype.valueOf,
-  Symbol: Symbol.prototype.valueOf,
-  // Older engines have no BigInt.
-  BigInt: typeof BigInt === 'function' ? BigInt.prototype.valueOf : undefined,
-};
 
 /** What one `normalize` call carries through its walk (fields with `_` are renamed by the minifier). */
 interface Walk {
@@ -41,7 +29,17 @@ interface Walk {
   _ancestors: Set<object>;
   /** Values still to visit before the walk gives up. */
   _budget: number;
+  /** Names of fields whose values are filtered (see ./scrub.ts). */
+  _denied?: FieldMatcher;
+  _exotic?: ExoticValue;
 }
+
+/**
+ * What to walk instead of an object that reads badly as one (a boxed primitive, a framework's
+ * view model, ...), or undefined for an ordinary object. ./exotic-values.ts has the full set; the
+ * CDN bundle does without it. Never throws.
+ */
+export type ExoticValue = (obj: object, tag: string) => unknown;
 
 /**
  * A JSON-safe copy of `value`: bounded in depth, breadth and string length, with circular
@@ -54,11 +52,28 @@ export function normalize(
   maxBreadth: number = DEFAULT_MAX_BREADTH,
   maxStringLength?: number,
 ): unknown {
+  return normalizeFiltered(value, depth, maxBreadth, maxStringLength, undefined, exoticValue);
+}
+
+/**
+ * `normalize`, with the values of fields whose names `denied` matches (and of `[name, value]`
+ * pairs, as headers may be sent) replaced by `[Filtered]` on the way: one walk bounds and scrubs.
+ */
+export function normalizeFiltered(
+  value: unknown,
+  depth?: number,
+  maxBreadth?: number,
+  maxStringLength?: number,
+  denied?: FieldMatcher,
+  exotic?: ExoticValue,
+): unknown {
   const walk: Walk = {
     _breadth: clamp(maxBreadth, DEFAULT_MAX_BREADTH, 0, Number.MAX_SAFE_INTEGER),
     _maxLength: clamp(maxStringLength, Infinity, 0, Number.MAX_SAFE_INTEGER),
     _ancestors: new Set(),
     _budget: MAX_VALUES,
+    _denied: denied,
+    _exotic: exotic,
   };
   try {
     return visit(value, clamp(depth, DEFAULT_NORMALIZE_DEPTH, 0, MAX_DEPTH), walk);
@@ -101,16 +116,17 @@ function visitObject(obj: object, depth: number, walk: Walk): unknown {
   // Typed arrays and buffers can be megabytes: never iterate them.
   if (ArrayBuffer.isView(obj)) return `[${name}(${(obj as Uint8Array).length ?? obj.byteLength})]`;
   if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') return `[${tag}(${(obj as ArrayBuffer).byteLength})]`;
-  const unbox = Object.prototype.hasOwnProperty.call(UNBOX, tag) ? UNBOX[tag] : undefined;
-  const unboxed = unbox && guard(() => unbox.call(obj));
-  if (unboxed !== undefined) return tag === 'Date' ? unboxed : visit(unboxed, depth, walk);
-  if (obj instanceof RegExp) return truncate(String(obj), walk._maxLength);
+  if (tag === 'Date') {
+    // With a lying Symbol.toStringTag, getTime throws: walked as a plain object.
+    const time = guard(() => Date.prototype.getTime.call(obj));
+    if (time !== undefined) return Number.isNaN(time) ? '[Invalid Date]' : new Date(time).toISOString();
+  }
+  // The page itself and its elements: megabytes of getters, some of which force a layout.
   if (obj === globalThis) return '[Global]';
   if (name === 'Window' || name === 'Document' || name === 'HTMLDocument') return `[${name}]`;
   if (/^HTML\w*Element$/.test(name)) return `[HTMLElement: ${name}]`;
-  // React's synthetic events hold the whole fiber tree; Vue view models hold the app.
-  if ('nativeEvent' in obj && 'preventDefault' in obj && 'stopPropagation' in obj) return '[SyntheticEvent]';
-  if (read(obj, '_isVue') === true || read(obj, '__isVue') === true) return '[VueViewModel]';
+  const exotic = walk._exotic?.(obj, tag);
+  if (exotic !== undefined) return visit(exotic, depth, walk);
   if (depth <= 0) return `[${name}]`;
   const ancestors = walk._ancestors;
   if (ancestors.has(obj)) return '[Circular ~]';
@@ -148,7 +164,7 @@ function visitObject(obj: object, depth: number, walk: Walk): unknown {
     if (tag === 'Error' || tag === 'DOMException') {
       for (const key of ['name', 'message', 'stack', 'cause']) {
         if (key === 'cause' && !hasOwn(obj, key)) continue;
-        const value = property(obj, key, depth, walk);
+        const value = field(obj, key, depth, walk);
         if (value !== '[undefined]') out[key] = value;
       }
     }
@@ -156,6 +172,11 @@ function visitObject(obj: object, depth: number, walk: Walk): unknown {
   } finally {
     ancestors.delete(obj);
   }
+}
+
+/** The walked value of `obj[key]`, or `[Filtered]` when the key is a denied name. */
+function field(obj: object, key: string, depth: number, walk: Walk): unknown {
+  return walk._denied?.(key) ? FILTERED : property(obj, key, depth, walk);
 }
 
 function property(obj: object, key: PropertyKey, depth: number, walk: Walk): unknown {
@@ -175,6 +196,8 @@ function items(list: unknown[], depth: number, walk: Walk): unknown[] {
   const end = Math.min(length, walk._breadth);
   for (let i = 0; i < end && walk._budget > 0; i++) out.push(property(list, i, depth, walk));
   if (out.length < length) out.push(MAX_PROPERTIES);
+  // A `[name, value]` pair, as headers and cookies may be sent.
+  if (length === 2 && typeof out[0] === 'string' && walk._denied?.(out[0])) out[1] = FILTERED;
   return out;
 }
 
@@ -188,7 +211,7 @@ function properties(obj: object, out: Record<string, unknown>, depth: number, wa
       setKey(out, key, MAX_PROPERTIES);
       break;
     }
-    setKey(out, key, property(obj, key, depth, walk));
+    setKey(out, key, field(obj, key, depth, walk));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Integration } from './integration';
+import type { ExoticValue } from './normalize';
 import { warnOnce } from './logger';
 import type { StackParser } from './stack-parser';
 import type { TransportFactory, TransportOptions } from './transport/transport';
@@ -60,6 +61,17 @@ export interface ClientOptions extends Options {
   integrations: Integration[];
   platform: string;
   sdk: SdkInfo;
+  /**
+   * The full pipeline pieces (./full-pipeline.ts), which the npm packages' `init` pass in. Without
+   * them, options are not validated, an event over the size limit loses only its optional bags
+   * (./event-trim.ts `dropOverSize`), a few rare kinds of values serialize as plain objects and a
+   * thrown plain object gets a plain message: the CDN bundle's choice, for its size.
+   */
+  validateOptions?: <O extends Options>(options: O) => O;
+  /** Makes an event fit `maxBytes`; undefined drops it (counted as `send_error`). */
+  fitEvent?: (event: Event, maxBytes: number) => Event | undefined;
+  exoticValue?: ExoticValue;
+  objectMessage?: (value: object) => string;
 }
 
 type Check = (value: unknown) => boolean;

@@ -26,25 +26,51 @@ export interface ScopeData {
   request: RequestData | undefined;
 }
 
+type MutableScopeData = ScopeData & { breadcrumbs: Breadcrumb[] };
+
+/**
+ * Never written: every scope copies it before its first write. Frozen, so that a caller writing into
+ * what `getData()` returned cannot leak into every other scope.
+ */
+const freeze = Object.freeze;
+const EMPTY = freeze({ tags: freeze({}), extra: freeze({}), contexts: freeze({}), breadcrumbs: freeze([]) }) as unknown as MutableScopeData;
+const NO_PROCESSORS = freeze([]) as unknown as EventProcessor[];
+
 /**
  * Data that ends up on events: user, tags, extra, contexts, breadcrumbs and more. Three scopes are
  * merged into each event: global, then isolation (one per request), then current (one per `withScope`).
  */
 export class Scope {
-  private _data = { tags: {}, extra: {}, contexts: {}, breadcrumbs: [] } as unknown as ScopeData & { breadcrumbs: Breadcrumb[] };
-  private _processors: EventProcessor[] = [];
+  // Copy-on-write: a new scope starts on the shared empty data, and after a clone this scope and its
+  // copy share `_data` and `_processors` until one of them writes. A request that sets nothing pays
+  // for no copies: its fork is two small objects.
+  private _data = EMPTY;
+  private _processors: EventProcessor[] = NO_PROCESSORS;
+  private _sharedData = true;
+  private _sharedProcessors = true;
   private _lastEventId: string | undefined;
   private _client: Client | undefined;
 
-  /** A copy that can change without touching this scope (breadcrumbs and maps are copied). */
+  /** A copy that can change without touching this scope (breadcrumbs and maps are copied on write). */
   clone(): Scope {
     const copy = new Scope();
-    const { tags, extra, contexts, breadcrumbs } = this._data;
-    copy._data = { ...this._data, tags: { ...tags }, extra: { ...extra }, contexts: { ...contexts }, breadcrumbs: breadcrumbs.slice() };
-    copy._processors = this._processors.slice();
+    copy._data = this._data;
+    copy._processors = this._processors;
+    copy._sharedData = this._sharedData = true;
+    copy._sharedProcessors = this._sharedProcessors = true;
     copy._lastEventId = this._lastEventId;
     copy._client = this._client;
     return copy;
+  }
+
+  /** The data, this scope's own from here on. */
+  private _own(): MutableScopeData {
+    if (this._sharedData) {
+      const data = this._data;
+      this._data = { ...data, tags: { ...data.tags }, extra: { ...data.extra }, contexts: { ...data.contexts }, breadcrumbs: data.breadcrumbs.slice() };
+      this._sharedData = false;
+    }
+    return this._data;
   }
 
   setClient(client: Client | undefined): void {
@@ -58,7 +84,7 @@ export class Scope {
   setUser(user: User | null | undefined): this {
     // A copy, taken now under guard: merging a hostile value (a Proxy, a string) into every event
     // later would throw, or spread a long string into millions of keys.
-    this._data.user = typeof user === 'object' && user !== null ? guardedCopy(user) : undefined;
+    this._own().user = typeof user === 'object' && user !== null ? guardedCopy(user) : undefined;
     return this;
   }
 
@@ -68,7 +94,7 @@ export class Scope {
 
   setTag(key: string, value: unknown): this {
     const text = typeof key === 'string' ? guard(() => String(value)) : undefined;
-    if (text !== undefined) this._data.tags[key] = text;
+    if (text !== undefined) this._own().tags[key] = text;
     return this;
   }
 
@@ -78,7 +104,7 @@ export class Scope {
   }
 
   setExtra(key: string, value: unknown): this {
-    if (typeof key === 'string') this._data.extra[key] = value;
+    if (typeof key === 'string') this._own().extra[key] = value;
     return this;
   }
 
@@ -89,29 +115,29 @@ export class Scope {
 
   setContext(name: string, context: Context | null | undefined): this {
     if (typeof name !== 'string') return this;
-    if (context == null) delete this._data.contexts[name];
-    else this._data.contexts[name] = context;
+    if (context == null) delete this._own().contexts[name];
+    else this._own().contexts[name] = context;
     return this;
   }
 
   setLevel(level: SeverityLevel | undefined): this {
-    this._data.level = level;
+    this._own().level = level;
     return this;
   }
 
   setFingerprint(fingerprint: string[] | undefined): this {
-    this._data.fingerprint = fingerprint;
+    this._own().fingerprint = fingerprint;
     return this;
   }
 
   setTransactionName(name: string | undefined): this {
-    this._data.transactionName = name;
+    this._own().transactionName = name;
     return this;
   }
 
   /** Request data for events captured in this scope (set by the framework integrations). */
   setRequest(request: RequestData | undefined): this {
-    this._data.request = request;
+    this._own().request = request;
     return this;
   }
 
@@ -124,9 +150,10 @@ export class Scope {
   }
 
   addBreadcrumb(breadcrumb: Breadcrumb, maxBreadcrumbs = 100): this {
-    const crumbs = this._data.breadcrumbs;
+    const crumbs = this._own().breadcrumbs;
     crumbs.push(breadcrumb);
-    crumbs.splice(0, crumbs.length - Math.max(0, maxBreadcrumbs));
+    // Not a number (an option nobody validated): the default, so the list never grows without bound.
+    crumbs.splice(0, crumbs.length - (maxBreadcrumbs >= 0 ? maxBreadcrumbs : 100));
     return this;
   }
 
@@ -136,11 +163,15 @@ export class Scope {
   }
 
   clearBreadcrumbs(): this {
-    this._data.breadcrumbs = [];
+    this._own().breadcrumbs = [];
     return this;
   }
 
   addEventProcessor(processor: EventProcessor): this {
+    if (this._sharedProcessors) {
+      this._processors = this._processors.slice();
+      this._sharedProcessors = false;
+    }
     this._processors.push(processor);
     return this;
   }
@@ -159,8 +190,9 @@ export class Scope {
   }
 
   clear(): this {
-    this._data = new Scope()._data;
-    this._processors = [];
+    this._data = EMPTY;
+    this._processors = NO_PROCESSORS;
+    this._sharedData = this._sharedProcessors = true;
     return this;
   }
 
@@ -203,6 +235,7 @@ export function applyScopesToEvent(event: Event, scopes: readonly Scope[], maxBr
   if (transaction && !event.transaction) event.transaction = transaction;
   if (crumbs.length && maxBreadcrumbs > 0) event.breadcrumbs = { values: crumbs.slice(-maxBreadcrumbs) };
 }
+
 
 // A user has a handful of fields; more than this is not a user object.
 const MAX_USER_KEYS = 1000;

@@ -6,7 +6,7 @@ import { linkedErrorsIntegration } from './integrations/linked-errors';
 import type { Integration } from './integration';
 import { guard } from './guard';
 import { logger } from './logger';
-import { validateOptions, type ClientOptions, type Options } from './options';
+import type { ClientOptions, Options } from './options';
 
 /** The integrations every platform starts with. */
 export function getCoreIntegrations(): Integration[] {
@@ -30,9 +30,9 @@ export function resolveIntegrations(options: Pick<Options, 'integrations' | 'def
   return [...byName.values()];
 }
 
-/** Validates the options, creates the client, makes it current and installs its integrations. */
+/** Validates the options (with the full pipeline's `validateOptions`), creates the client, makes it current and installs its integrations. */
 export function initAndBind<C extends Client>(options: ClientOptions, ClientClass: new (options: ClientOptions) => C = Client as unknown as new (options: ClientOptions) => C): C {
-  const valid = validateOptions(options);
+  const valid = guard(() => options.validateOptions?.(options)) ?? options;
   if (valid.debug) logger.enable();
   const previous = getCurrentScope().getClient();
   if (previous) {

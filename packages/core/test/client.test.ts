@@ -141,6 +141,39 @@ describe('Client pipeline', () => {
     expect(sent.envelopes[0]![0].dsn).toBe('https://public@errors.example.com/42');
   });
 
+  it('without the full pipeline (the CDN bundle), drops optional data over the size limit, then the event as send_error', async () => {
+    const sent = initTestClient({ fitEvent: undefined });
+    captureException(new Error('big extra'), { extra: { blob: 'x'.repeat(1_100_000) } });
+    captureException(new Error('big user'), { user: { id: '1', blob: 'x'.repeat(1_100_000) } as never });
+    expect(await sent.client.flush(2000)).toBe(true);
+    expect(sent.events().map((event) => [event.exception?.values[0]?.value, event.extra])).toEqual([['big extra', undefined]]);
+    expect(sent.clientReports().flatMap((report) => report.discarded_events)).toEqual([{ reason: 'send_error', category: 'error', quantity: 1 }]);
+  });
+
+  it('without option validation (the CDN bundle), wrongly typed options neither throw nor leak secrets', async () => {
+    const options = {
+      validateOptions: undefined,
+      sampleRate: 'half',
+      beforeSend: 42,
+      maxBreadcrumbs: 'many',
+      ignoreErrors: 'e',
+      denyFields: 7,
+      tunnel: 5,
+      normalizeDepth: 'deep',
+      maxValueLength: {},
+    } as never;
+    const sent = initTestClient(options);
+    for (let i = 0; i < 150; i++) getIsolationScope().addBreadcrumb({ message: `crumb ${i}` }, 'many' as never);
+    expect(getIsolationScope().getData().breadcrumbs.length).toBeLessThanOrEqual(100);
+    captureException(new Error('still sent'), { extra: { password: 'hunter2', nested: { a: { b: { c: 1 } } } } });
+    expect(await sent.client.flush(2000)).toBe(true);
+    const [event] = sent.events();
+    expect(event?.exception?.values[0]?.value).toBe('still sent');
+    expect(event?.extra?.password).toBe('[Filtered]');
+    expect(event?.breadcrumbs?.values).toHaveLength(100);
+    expect(sent.urls[0]).toMatch(/^https:\/\/errors\.example\.com\//);
+  });
+
   it('never throws for a hostile message or hint, and still sends the message', async () => {
     const sent = initTestClient({ attachStacktrace: true });
     const { proxy, revoke } = Proxy.revocable({}, {});

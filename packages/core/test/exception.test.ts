@@ -2,12 +2,14 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventFromMessage, eventFromUnknown, exceptionFromError, fingerprintOf, isErrorLike, safeGet } from '../src/exception';
+import { fullPipeline } from '../src/full-pipeline';
 import { createStackParser } from '../src/stack-parser';
 import type { Event, Exception } from '../src/types';
 import { schemaErrors } from './helpers/schema';
 
 const stackParser = createStackParser();
-const options = { stackParser };
+// The npm packages' pipeline (the CDN bundle's is tested in packages/browser).
+const options = { ...fullPipeline, stackParser };
 
 function revokedProxy(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});
@@ -84,6 +86,14 @@ describe('eventFromUnknown', () => {
     expect(exception.stacktrace!.frames.length).toBeGreaterThan(0);
     expect(schemaErrors(event)).toEqual([]);
     expect(only(eventFromUnknown('no stack', undefined, options)).stacktrace).toBeUndefined();
+  });
+
+  it('without the full pipeline (the CDN bundle), gives a plain object its message or a plain wording', () => {
+    const light = { stackParser };
+    expect(only(eventFromUnknown({ message: 'from an object' }, undefined, light)).value).toBe('from an object');
+    const event = eventFromUnknown({ code: 'E1', when: new Number(5) }, undefined, light);
+    expect(only(event).value).toBe('Object captured as exception');
+    expect(event.extra).toEqual({ __serialized__: { code: 'E1', when: {} } });
   });
 
   it('describes a plain object by its keys and serializes it into extra', () => {
@@ -186,7 +196,10 @@ describe('eventFromUnknown', () => {
     expect(only(eventFromUnknown(new Error('x'), undefined, { stackParser: broken }))).toMatchObject({ type: 'Error', value: 'x' });
   });
 
-  it('yields a valid event for any value at all', () => {
+  it.each([
+    ['the npm packages', options],
+    ['the CDN bundle, without the full pipeline', { stackParser }],
+  ])('yields a valid event for any value at all (%s)', (_, pipeline) => {
     fc.assert(
       fc.property(
         fc.anything({
@@ -201,7 +214,7 @@ describe('eventFromUnknown', () => {
           withObjectString: true,
         }),
         (value) => {
-          const event = eventFromUnknown(value, { syntheticException: new Error('s') }, options);
+          const event = eventFromUnknown(value, { syntheticException: new Error('s') }, pipeline);
           expect(schemaErrors(event)).toEqual([]);
           expect(event.exception!.values).toHaveLength(1);
         },

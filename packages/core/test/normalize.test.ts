@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSize, normalize, truncate } from '../src/normalize';
+import { jsonSize, normalize, normalizeFiltered, truncate } from '../src/normalize';
 import { anythingOptions, revokedProxy, throwingProxy, deepObject, wideObject } from './helpers/hostile';
 
 describe('normalize', () => {
@@ -91,6 +91,19 @@ describe('normalize', () => {
       map: { a: 1, 2: { b: true }, '[Object]': 'object key' },
       set: ['x', '[BigInt: 1]'],
     });
+  });
+
+  it('marks a Map or Set that holds itself as circular', () => {
+    const map = new Map<string, unknown>([['a', 1]]);
+    map.set('self', map);
+    const set = new Set<unknown>([1]);
+    set.add(set);
+    expect(normalize({ map, set })).toEqual({ map: { a: 1, self: '[Circular ~]' }, set: [1, '[Circular ~]'] });
+  });
+
+  it('without the full pipeline (the CDN bundle), walks boxed values and RegExps as plain objects', () => {
+    const out = normalizeFiltered({ n: new Number(1), re: /x/g, map: new Map([['a', 1]]), set: new Set([1]), date: new Date(0) });
+    expect(out).toEqual({ n: {}, re: {}, map: { a: 1 }, set: [1], date: '1970-01-01T00:00:00.000Z' });
   });
 
   it('turns errors into name, message, stack, cause and their own properties', () => {

@@ -27,6 +27,28 @@ describe('Scope', () => {
     expect(copy.getData().tags).toEqual({ a: '1', b: '2' });
   });
 
+  it('clones: changes to the original after the clone do not reach the copy, nor a fresh scope', () => {
+    const original = new Scope().setTag('a', '1').addEventProcessor((event) => event);
+    const copy = original.clone();
+    original.setTag('late', 'x').addBreadcrumb({ message: 'late' }).addEventProcessor((event) => event);
+    expect(copy.getData().tags).toEqual({ a: '1' });
+    expect(copy.getData().breadcrumbs).toEqual([]);
+    expect(copy.getEventProcessors()).toHaveLength(1);
+    expect(original.getEventProcessors()).toHaveLength(2);
+    expect(new Scope().getData().tags).toEqual({});
+  });
+
+  it('keeps a write into what getData() returned out of other scopes', () => {
+    const untouched = new Scope();
+    try {
+      (untouched.getData().tags as Record<string, string>).leaked = 'yes';
+    } catch {
+      // Frozen: strict-mode code gets a TypeError for writing into it.
+    }
+    expect(new Scope().getData().tags).toEqual({});
+    expect(untouched.clone().getData().tags).toEqual({});
+  });
+
   it('turns tag values into strings and removes a context set to null', () => {
     const scope = new Scope().setTag('n', 5).setTags({ ok: true }).setContext('app', { a: 1 }).setContext('app', null);
     expect(scope.getData().tags).toEqual({ n: '5', ok: 'true' });

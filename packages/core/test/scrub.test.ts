@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { addBreadcrumb, captureException, getCurrentScope, setContext, setExtra, setUser, type Event } from '@faultline/core';
-import { DEFAULT_DENY_FIELDS, FILTERED, fieldMatcher, scrubEvent } from '../src/scrub';
+import { normalizeEvent } from '../src/event-limits';
+import { DEFAULT_DENY_FIELDS, FILTERED, fieldMatcher } from '../src/scrub';
 import { initTestClient } from './helpers/test-client';
 
 afterEach(async () => {
@@ -71,9 +72,9 @@ describe('the denyFields option', () => {
   });
 });
 
-describe('scrubEvent', () => {
+describe('normalizeEvent, filtering', () => {
   it('filters request headers, data, env and query string, and drops cookies and the client address without sendDefaultPii', () => {
-    const event = scrubEvent({
+    const event = normalizeEvent({
       request: {
         url: 'https://shop.example.com/pay',
         query_string: 'page=2&access_token=abc&Api%5FKey=k',
@@ -96,7 +97,7 @@ describe('scrubEvent', () => {
     const deep: Record<string, unknown> = {};
     let node = deep;
     for (let i = 0; i < 1000; i++) node = (node.child = {}) as Record<string, unknown>;
-    expect(() => scrubEvent({ extra: deep, contexts: null, user: 'x', breadcrumbs: { values: [null, 1, { data: [1, [2]] }] } } as never)).not.toThrow();
+    expect(() => normalizeEvent({ extra: deep, contexts: null, user: 'x', breadcrumbs: { values: [null, 1, { data: [1, [2]] }] } } as never, { depth: 100 })).not.toThrow();
   });
 
   it('matches default names anywhere, in any case, and compiles each list once', () => {

@@ -1,9 +1,9 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import { isIP } from 'node:net';
-import * as tls from 'node:tls';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
+import type * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { logger } from '@faultline/core';
+import type { NetworkModules } from './builtin-modules';
 
 export type ProxyEnvironment = Record<string, string | undefined>;
 
@@ -71,7 +71,12 @@ export interface ProxiedRequest {
  * An https target is reached through a CONNECT tunnel, TLS end to end with the target; a plain http
  * target is requested from the proxy with the absolute URL (RFC 9110, 9.3.6 and 7.1).
  */
-export function createProxiedRequests(proxy: URL, targetIsHttps: boolean, agentOptions: https.AgentOptions): ProxiedRequest {
+export function createProxiedRequests(
+  proxy: URL,
+  targetIsHttps: boolean,
+  agentOptions: https.AgentOptions,
+  { http, https, net, tls }: NetworkModules,
+): ProxiedRequest {
   const proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
   const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
   const proxyModule = proxy.protocol === 'https:' ? https : http;
@@ -80,7 +85,7 @@ export function createProxiedRequests(proxy: URL, targetIsHttps: boolean, agentO
     return {
       agent,
       requestOptions: (target) => ({
-        host: proxyHost,
+        hostname: proxyHost,
         port: proxyPort,
         path: target.href,
         headers: { host: target.host, ...proxyAuthorization(proxy) },
@@ -108,7 +113,7 @@ export function createProxiedRequests(proxy: URL, targetIsHttps: boolean, agentO
       const { path: _path, ...tlsOptions } = options as tls.ConnectionOptions & { path?: string };
       // The agent leaves `servername` empty for an IP address, where SNI is not allowed (RFC 6066, 3).
       const host = String(options.host);
-      const servername = tlsOptions.servername ?? (isIP(host) ? undefined : host);
+      const servername = tlsOptions.servername ?? (net.isIP(host) ? undefined : host);
       callback?.(null, tls.connect({ ...tlsOptions, socket, servername }));
     });
     connect.once('error', fail);

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { getCoreIntegrations, initAndBind, logger, resolveIntegrations, warnOnce, type Client, type Integration, type Options, type StackParser } from '@faultline/core';
+import { fullPipeline, getCoreIntegrations, initAndBind, logger, resolveIntegrations, warnOnce, type Client, type Integration, type Options, type StackParser } from '@faultline/core';
 import { setNodeAsyncContextStrategy } from './async-context';
 import { consoleIntegration } from './integrations/console';
 import { contextLinesIntegration } from './integrations/context-lines';
@@ -48,6 +48,7 @@ export function init(options: NodeOptions = {}, env: Record<string, string | und
     setNodeAsyncContextStrategy();
     return initAndBind({
       ...options,
+      ...fullPipeline,
       dsn: options.dsn ?? env.FAULTLINE_DSN ?? env.SENTRY_DSN,
       release: options.release ?? env.FAULTLINE_RELEASE ?? env.SENTRY_RELEASE,
       environment: options.environment ?? env.FAULTLINE_ENVIRONMENT ?? env.SENTRY_ENVIRONMENT,

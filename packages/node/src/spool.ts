@@ -6,6 +6,13 @@ import type { DroppedEnvelope, EnvelopeItemType, EnvelopeStore, StoredEnvelope }
 // the queue. A file appears whole or not at all (written under a temporary name, then renamed), and a
 // reader takes a file by renaming it to a name with its pid, so two processes sharing the spool
 // (cluster workers, a restart while the old process still drains) never send one envelope twice.
+//
+// Most entries never need the disk: the transport also stores what overflows its queue while the
+// server answers, and sends it moments later. Writing, renaming and deleting a file for each cost
+// more than building the event (about 1 ms each, profiled), so while the server answers entries are
+// held in memory, up to a bound, and written only when they must outlive a failing server or the
+// process: the transport says when the server fails (setDurable), and what is still held is written
+// synchronously before the process exits (persistSync, and the process `exit` event).
 
 export interface SpoolOptions {
   /** The folder; made on the first write, readable by this user only (events may hold personal data). */
@@ -14,23 +21,47 @@ export interface SpoolOptions {
   maxEntries?: number;
   /** Most bytes kept; past that the oldest go (default 64 MiB). */
   maxBytes?: number;
+  /**
+   * Most bytes of entries held in memory only, not written, while the server answers (default 8 MiB,
+   * what the transport's queue may hold too); past that new entries are written at once. 0 writes
+   * every entry at once.
+   */
+  memoryBytes?: number;
 }
 
 /** A store that can also write and remove synchronously, for a process about to exit. */
-export type Spool = EnvelopeStore & Required<Pick<EnvelopeStore, 'pushSync' | 'removeSync'>>;
+export type Spool = EnvelopeStore &
+  Required<Pick<EnvelopeStore, 'pushSync' | 'removeSync'>> & {
+    /**
+     * Whether entries must be on disk as soon as they can (the server is unreachable, failing or
+     * rate limiting, so they may wait long): true writes those held in memory now, and every later
+     * one at once; false lets later ones be held in memory again.
+     */
+    setDurable(durable: boolean): void;
+    /** Writes every entry held only in memory before returning: the process is about to exit. */
+    persistSync(): void;
+  };
+
+/** The part of `process` the spool uses to write what it holds before the process exits. */
+export interface ExitingProcess {
+  on(event: 'exit', listener: () => void): unknown;
+  off(event: 'exit', listener: () => void): unknown;
+}
 
 /** The part of `node:fs` the spool uses; tests may hand in a wrapper. */
-export type SpoolFs = Pick<typeof nodeFs, 'mkdirSync' | 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'readdirSync'> & {
-  promises: Pick<typeof nodeFs.promises, 'mkdir' | 'writeFile' | 'rename' | 'unlink' | 'readdir' | 'readFile'>;
+export type SpoolFs = Pick<typeof nodeFs, 'mkdirSync' | 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'readdirSync' | 'rmdirSync'> & {
+  promises: Pick<typeof nodeFs.promises, 'mkdir' | 'writeFile' | 'rename' | 'unlink' | 'readdir' | 'readFile' | 'rmdir'>;
 };
 
 const DEFAULT_MAX_ENTRIES = 10_000;
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MEMORY_BYTES = 8 * 1024 * 1024;
 // Past this many bytes waiting to be written, writes happen synchronously: a burst slows down the
 // app a little rather than pile up in memory.
 const MAX_PENDING_BYTES = 2 * 1024 * 1024;
 // libuv's default thread pool has 4 threads; more parallel writes would only queue there.
 const MAX_PARALLEL_WRITES = 4;
+const MAX_REMEMBERED_REMOVALS = 10_000;
 
 const ENTRY = /^([0-9a-z-]+)\.([a-z_+]+)\.(\d+)\.env$/;
 const TAKEN = /^(.+\.env)\.(\d+)\.taken$/;
@@ -42,6 +73,10 @@ interface Entry {
   name: string;
   types: EnvelopeItemType[];
   bytes: number;
+  /** Whether its file exists or is being written; false while it is held in memory only. */
+  onDisk: boolean;
+  /** The body, while held in memory (counted in `heldBytes`). */
+  body?: string | Uint8Array;
   /** The asynchronous write, until it has finished. */
   write?: Promise<void>;
 }
@@ -61,10 +96,12 @@ export function createSpool(
   fs: SpoolFs = nodeFs,
   pid: number = process.pid,
   isAlive: (pid: number) => boolean = processIsAlive,
+  proc: ExitingProcess = process,
 ): Spool {
   const { dir } = options;
   const maxEntries = positive(options.maxEntries, DEFAULT_MAX_ENTRIES);
   const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES);
+  const memoryBytes = options.memoryBytes === 0 ? 0 : positive(options.memoryBytes, DEFAULT_MEMORY_BYTES);
   /** Entries on disk not taken by us, oldest first (Map keeps insertion order, and keys grow). */
   let available = new Map<string, Entry>();
   /** The greatest key in `available` so far, to keep it sorted cheaply. */
@@ -79,6 +116,23 @@ export function createSpool(
   let tmpCounter = 0;
   /** Our temporary files being written. */
   const temps = new Set<string>();
+  /**
+   * Keys we removed: a listing read before a removal still has the file, and must not bring the
+   * entry back. (Keys are unique to the process that made them: no one else adds them again.)
+   */
+  const removed = new Set<string>();
+  let durable = false;
+  /** Bytes of the bodies held in memory. */
+  let heldBytes = 0;
+  /** Entries whose body is held in memory; while there are any, the `exit` listener is on. */
+  let heldCount = 0;
+  const persistAtExit = (): void => {
+    try {
+      persistSync();
+    } catch {
+      // The process is ending: nothing left to tell.
+    }
+  };
 
   const path = (name: string): string => join(dir, name);
 
@@ -96,7 +150,7 @@ export function createSpool(
     const found: Entry[] = [];
     const orphans: Array<[string, Entry]> = [];
     const partials: string[] = [];
-    const known = (key: string): boolean => available.has(key) || taken.has(key);
+    const known = (key: string): boolean => available.has(key) || taken.has(key) || removed.has(key);
     for (const name of names) {
       const entry = parseName(name);
       if (entry) {
@@ -190,12 +244,19 @@ export function createSpool(
     for (const oldest of available.values()) {
       if (available.size + taken.size <= maxEntries && bytes <= maxBytes) break;
       if (oldest === entry) break;
-      forget(oldest.key);
+      discard(oldest.key);
       dropped.push({ key: oldest.key, types: oldest.types });
       // A write still under way deletes its file when it lands and finds its entry gone.
-      if (!oldest.write) void fs.promises.unlink(path(oldest.name)).catch(() => undefined);
+      if (oldest.onDisk && !oldest.write) void fs.promises.unlink(path(oldest.name)).catch(() => undefined);
     }
     return dropped;
+  }
+
+  /** Takes an entry out of the index for good. */
+  function discard(key: string): Entry | undefined {
+    if (removed.size >= MAX_REMEMBERED_REMOVALS) removed.clear();
+    removed.add(key);
+    return forget(key);
   }
 
   /** Takes an entry out of the index; returns it. */
@@ -205,17 +266,42 @@ export function createSpool(
     available.delete(key);
     taken.delete(key);
     bytes -= entry.bytes;
+    drop(entry);
     return entry;
+  }
+
+  function hold(entry: Entry, body: string | Uint8Array): void {
+    if (heldCount++ === 0) proc.on('exit', persistAtExit);
+    entry.body = body;
+    heldBytes += entry.bytes;
+  }
+
+  /** Lets go of the entry's body held in memory, if any. */
+  function drop(entry: Entry): void {
+    if (entry.body === undefined) return;
+    entry.body = undefined;
+    heldBytes -= entry.bytes;
+    if (--heldCount === 0) proc.off('exit', persistAtExit);
   }
 
   /** Whether the entry is still wanted once its write has landed. */
   const isCurrent = (entry: Entry): boolean => available.get(entry.key) === entry || taken.get(entry.key) === entry;
 
-  function writeSync(entry: Entry, body: string | Uint8Array): void {
+  function writeSync(entry: Entry, body: string | Uint8Array, name = entry.name): void {
     makeDir();
     const tmp = path(`${entry.key}.${pid}-${++tmpCounter}.tmp`);
-    fs.writeFileSync(tmp, body, { mode: 0o600 });
-    fs.renameSync(tmp, path(entry.name));
+    try {
+      fs.writeFileSync(tmp, body, { mode: 0o600 });
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      // The folder went (emptied and removed by another process sharing it): made again.
+      madeDir = false;
+      makeDir();
+      fs.writeFileSync(tmp, body, { mode: 0o600 });
+    }
+    fs.renameSync(tmp, path(name));
+    entry.name = name;
+    entry.onDisk = true;
   }
 
   async function writeAsync(entry: Entry, body: string | Uint8Array): Promise<void> {
@@ -229,7 +315,12 @@ export function createSpool(
         await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
         madeDir = true;
       }
-      await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+      await fs.promises.writeFile(tmp, body, { mode: 0o600 }).catch(async (error: unknown) => {
+        if (!isMissing(error)) throw error;
+        // The folder went (emptied and removed by another process sharing it): made again.
+        await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+        await fs.promises.writeFile(tmp, body, { mode: 0o600 });
+      });
       await fs.promises.rename(tmp, path(entry.name));
     } catch (error) {
       void fs.promises.unlink(tmp).catch(() => undefined);
@@ -259,27 +350,77 @@ export function createSpool(
     return dropped;
   }
 
-  async function push(stored: StoredEnvelope): Promise<DroppedEnvelope[]> {
-    const entry = describe(stored);
-    if (pendingBytes + entry.bytes > MAX_PENDING_BYTES) return pushSync(stored);
-    // Into the index at once, so pushes and removals take effect in the order they were asked for.
-    const dropped = admit(entry);
-    if (!isCurrent(entry)) return dropped;
+  /** Writes an entry of `available` in the background. */
+  function writeInBackground(entry: Entry, body: string | Uint8Array): Promise<void> {
+    entry.onDisk = true;
     pendingBytes += entry.bytes;
-    entry.write = (async () => {
+    const write = (async () => {
       if (!scanned) await scanAsync();
-      await writeAsync(entry, stored.body);
+      await writeAsync(entry, body);
     })().finally(() => {
       pendingBytes -= entry.bytes;
       entry.write = undefined;
     });
+    entry.write = write;
+    return write;
+  }
+
+  /**
+   * Writes an entry of `available` held in memory; it stays held until the write has landed (an exit
+   * meanwhile writes it synchronously), and for good should the write fail.
+   */
+  function moveToDisk(entry: Entry): void {
+    const body = entry.body;
+    if (entry.onDisk || body === undefined) return;
+    writeInBackground(entry, body).then(
+      () => {
+        if (entry.body === body) drop(entry);
+      },
+      () => {
+        if (isCurrent(entry)) entry.onDisk = false;
+      },
+    );
+  }
+
+  async function push(stored: StoredEnvelope): Promise<DroppedEnvelope[]> {
+    const entry = describe(stored);
+    const inMemory = !durable && heldBytes + entry.bytes <= memoryBytes;
+    if (!inMemory && pendingBytes + entry.bytes > MAX_PENDING_BYTES) return pushSync(stored);
+    // Into the index at once, so pushes and removals take effect in the order they were asked for.
+    const dropped = admit(entry);
+    if (!isCurrent(entry)) return dropped;
+    if (inMemory) {
+      hold(entry, stored.body);
+      return dropped;
+    }
     try {
-      await entry.write;
+      await writeInBackground(entry, stored.body);
     } catch (error) {
       if (isCurrent(entry)) forget(entry.key);
       throw error;
     }
     return dropped;
+  }
+
+  function setDurable(value: boolean): void {
+    durable = value;
+    // Taken ones are being sent: they are written if they come back (release).
+    if (durable) for (const entry of available.values()) moveToDisk(entry);
+  }
+
+  function persistSync(): void {
+    for (const entry of [...available.values(), ...taken.values()]) {
+      if (entry.body === undefined || (entry.onDisk && !entry.write)) continue;
+      // A taken one is written under its taken name: should the process die before it is sent, the
+      // next one puts it back (see read); sent, its removal deletes the file. One being written is
+      // written again, the same file under the same name.
+      const name = taken.get(entry.key) === entry && !entry.onDisk ? `${entry.name}.${pid}.taken` : entry.name;
+      try {
+        writeSync(entry, entry.body, name);
+      } catch {
+        // The disk is full or gone: the others may still fit.
+      }
+    }
   }
 
   async function take(): Promise<StoredEnvelope | undefined> {
@@ -290,6 +431,11 @@ export function createSpool(
       if (!entry) return undefined;
       if (entry.write) await entry.write.catch(() => undefined);
       if (available.get(entry.key) !== entry) continue;
+      if (!entry.onDisk && entry.body !== undefined) {
+        available.delete(entry.key);
+        taken.set(entry.key, entry);
+        return { key: entry.key, body: entry.body, types: entry.types };
+      }
       const takenName = `${entry.name}.${pid}.taken`;
       try {
         await fs.promises.rename(path(entry.name), path(takenName));
@@ -299,7 +445,9 @@ export function createSpool(
         continue;
       }
       available.delete(entry.key);
-      taken.set(entry.key, { ...entry, name: takenName });
+      entry.name = takenName;
+      taken.set(entry.key, entry);
+      if (entry.body !== undefined) return { key: entry.key, body: entry.body, types: entry.types };
       let body: string | Uint8Array;
       try {
         // Bodies with attachments may hold any bytes; the others are UTF-8 text, cheaper as a string.
@@ -317,36 +465,57 @@ export function createSpool(
   async function release(key: string): Promise<void> {
     const entry = taken.get(key);
     if (!entry) return;
-    const name = entry.name.replace(TAKEN, '$1');
+    const name = entry.onDisk ? entry.name.replace(TAKEN, '$1') : entry.name;
+    const body = entry.body;
     try {
-      await fs.promises.rename(path(entry.name), path(name));
+      if (entry.onDisk) await fs.promises.rename(path(entry.name), path(name));
     } finally {
       forget(key);
     }
     // Back in its place in line (near the front: it was the oldest when taken).
-    const back: Entry = { ...entry, name };
+    const back: Entry = { ...entry, name, body: undefined };
     const first = available.values().next().value;
     if (!first || key < first.key) available = new Map([[key, back], ...available]);
     else resort([...available.values(), back]);
     bytes += back.bytes;
+    if (back.onDisk || body === undefined) return;
+    hold(back, body);
+    if (durable) moveToDisk(back);
   }
+
+  /**
+   * Nothing of ours is left on disk or on its way there: the folder, empty unless another process
+   * shares it, goes too (a crash writes the fatal event before sending it, and an app must not
+   * leave a folder behind for each crash it reported).
+   */
+  const holdsNothing = (): boolean => !available.size && !taken.size && !temps.size && !pendingBytes && madeDir;
 
   function removeSync(key: string): void {
-    const entry = forget(key);
-    if (entry && !entry.write) ignoreMissing(() => fs.unlinkSync(path(entry.name)));
-  }
-
-  async function remove(key: string): Promise<void> {
-    const entry = forget(key);
-    if (!entry || entry.write) return;
-    try {
-      await fs.promises.unlink(path(entry.name));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const entry = discard(key);
+    if (!entry?.onDisk || entry.write) return;
+    ignoreMissing(() => fs.unlinkSync(path(entry.name)));
+    if (holdsNothing()) {
+      madeDir = false;
+      // Not empty: another process's files keep it.
+      ignore(() => fs.rmdirSync(dir));
     }
   }
 
-  return { push, pushSync, take, release, remove, removeSync };
+  async function remove(key: string): Promise<void> {
+    const entry = discard(key);
+    if (!entry?.onDisk || entry.write) return;
+    try {
+      await fs.promises.unlink(path(entry.name));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    if (holdsNothing()) {
+      madeDir = false;
+      await fs.promises.rmdir(dir).catch(() => undefined);
+    }
+  }
+
+  return { push, pushSync, take, release, remove, removeSync, setDurable, persistSync };
 }
 
 function positive(value: number | undefined, fallback: number): number {
@@ -356,13 +525,13 @@ function positive(value: number | undefined, fallback: number): number {
 function describe(stored: StoredEnvelope): Entry {
   const size = typeof stored.body === 'string' ? Buffer.byteLength(stored.body) : stored.body.byteLength;
   const types = stored.types.length ? stored.types : (['event'] as EnvelopeItemType[]);
-  return { key: stored.key, name: `${stored.key}.${types.join('+')}.${size}.env`, types, bytes: size };
+  return { key: stored.key, name: `${stored.key}.${types.join('+')}.${size}.env`, types, bytes: size, onDisk: false };
 }
 
 function parseName(name: string): Entry | undefined {
   const match = ENTRY.exec(name);
   if (!match) return undefined;
-  return { key: match[1]!, name, types: match[2]!.split('+') as EnvelopeItemType[], bytes: Number(match[3]) };
+  return { key: match[1]!, name, types: match[2]!.split('+') as EnvelopeItemType[], bytes: Number(match[3]), onDisk: true };
 }
 
 function ignore(run: () => void): void {
@@ -377,6 +546,10 @@ function ignoreMissing(run: () => void): void {
   try {
     run();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!isMissing(error)) throw error;
   }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }

@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { createTransport, logger, type EnvelopeStore, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
+import { createTransport, logger, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
+import { loadNetworkModules, loadZlib } from './builtin-modules';
 import { createProxiedRequests, proxyFor, type ProxyEnvironment } from './proxy';
-import { createSpool } from './spool';
+import { createSpool, type Spool } from './spool';
 
 export interface NodeTransportOptions extends TransportOptions {
   /** Proxy URL; default from `https_proxy`/`http_proxy` (either case), minus `no_proxy` hosts. */
@@ -30,18 +28,56 @@ export interface NodeTransportOptions extends TransportOptions {
 const DEFAULT_TIMEOUT_MS = 10_000;
 // Small envelopes cost more CPU to compress than they save on the wire.
 const GZIP_THRESHOLD_BYTES = 32 * 1024;
-const gzipAsync = promisify(gzip);
+
+interface Client {
+  request(options: RequestOptions, onResponse: (response: IncomingMessage) => void): ClientRequest;
+  options: RequestOptions;
+}
 
 /**
  * The Node transport: core's queue, rate limits and retries over node:http/https, with the disk
- * spool as its store.
+ * spool as its store. Nothing is loaded, read or made on disk until it is needed.
  */
 export function makeNodeTransport(options: NodeTransportOptions, env: ProxyEnvironment = process.env): Transport {
-  return createTransport({ ...options, store: options.store ?? spoolFor(options) }, createNodeRequestExecutor(options, env));
+  const spool = options.store ? undefined : spoolFor(options);
+  const send = createNodeRequestExecutor(options, env);
+  const transport = createTransport({ ...options, store: options.store ?? spool }, spool ? reportingOutages(send, spool) : send);
+  if (!spool) return transport;
+  return {
+    ...transport,
+    prepareForExit() {
+      try {
+        // What the spool holds in memory must be on disk before the process ends.
+        spool.persistSync();
+      } catch (error) {
+        logger.error('Could not save the envelopes before exit:', error);
+      }
+      transport.prepareForExit?.();
+    },
+  };
+}
+
+/**
+ * Tells the spool whether the server fails (unreachable, 5xx, 429): what it holds, and what it is
+ * given from then on, may wait long and goes to disk; while the server answers it may stay in memory.
+ */
+function reportingOutages(send: RequestExecutor, spool: Spool): RequestExecutor {
+  return async (request) => {
+    let response: TransportResponse;
+    try {
+      response = await send(request);
+    } catch (error) {
+      spool.setDurable(true);
+      throw error;
+    }
+    const status = response.statusCode ?? 0;
+    spool.setDurable(status >= 500 || status === 429);
+    return response;
+  };
 }
 
 /** The spool the options ask for; nothing is read or made on disk until it is used. */
-export function spoolFor(options: NodeTransportOptions, tempDir: () => string = tmpdir): EnvelopeStore | undefined {
+export function spoolFor(options: NodeTransportOptions, tempDir: () => string = tmpdir): Spool | undefined {
   if (options.spoolDir === false) return undefined;
   try {
     const dir = typeof options.spoolDir === 'string' && options.spoolDir ? options.spoolDir : defaultSpoolDir(options.url, tempDir());
@@ -61,35 +97,66 @@ export function defaultSpoolDir(url: string, tempDir: string, uid: number | unde
   const target = new URL(url);
   const identity = `${target.origin}${target.pathname}|${target.searchParams.get('sentry_key') ?? ''}`;
   const parent = uid === undefined ? 'faultline-spool' : `faultline-spool-${uid}`;
-  return join(tempDir, parent, createHash('sha256').update(identity).digest('hex').slice(0, 16));
+  return join(tempDir, parent, fnv1a64(identity));
+}
+
+/**
+ * FNV-1a, 64 bits, as 16 hex digits: a folder name, not a secret, and node:crypto would cost 10 ms of
+ * start-up to load (http://www.isthe.com/chongo/tech/comp/fnv/).
+ */
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }
 
 export function createNodeRequestExecutor(options: NodeTransportOptions, env: ProxyEnvironment = process.env): RequestExecutor {
   const target = new URL(options.url);
   const isHttps = target.protocol === 'https:';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // Node's keep-alive agent unrefs idle sockets (Agent#keepSocketAlive) and refs them again for a
-  // request: a waiting connection never keeps the process alive, a request in flight does.
-  const agentOptions: https.AgentOptions = { keepAlive: true, maxSockets: 30, ...(options.caCerts ? { ca: options.caCerts } : {}) };
   const proxy = proxyFor(target, options.proxy, env);
-  const proxied = proxy ? createProxiedRequests(proxy, isHttps, agentOptions) : undefined;
-  const agent = proxied?.agent ?? (isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions));
-  const requestModule = proxy && !isHttps ? (proxy.protocol === 'https:' ? https : http) : isHttps ? https : http;
+  const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-sentry-envelope' };
+  let client: Promise<Client> | undefined;
+
+  /** The agent and the request options, made once the network modules are loaded (on first use). */
+  async function connect(): Promise<Client> {
+    const modules = await loadNetworkModules();
+    const { http, https } = modules;
+    // Node's keep-alive agent unrefs idle sockets (Agent#keepSocketAlive) and refs them again for a
+    // request: a waiting connection never keeps the process alive, a request in flight does.
+    const agentOptions: HttpsAgentOptions = { keepAlive: true, maxSockets: 30, ...(options.caCerts ? { ca: options.caCerts } : {}) };
+    const proxied = proxy ? createProxiedRequests(proxy, isHttps, agentOptions, modules) : undefined;
+    const agent = proxied?.agent ?? (isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions));
+    const extra = proxied?.requestOptions(target) ?? {};
+    return {
+      request: proxy && !isHttps ? (proxy.protocol === 'https:' ? https.request : http.request) : isHttps ? https.request : http.request,
+      // Made once: building them from the URL for each request is measurable at one request per event.
+      options: {
+        protocol: proxy && !isHttps ? proxy.protocol : target.protocol,
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        agent,
+        ...extra,
+        headers: { ...headers, ...extra.headers },
+      },
+    };
+  }
 
   return async ({ body }) => {
+    const { request, options: requestOptions } = await (client ??= connect());
     let payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-sentry-envelope' };
+    const requestHeaders: Record<string, string> = { ...requestOptions.headers } as Record<string, string>;
     if (payload.byteLength > GZIP_THRESHOLD_BYTES) {
-      payload = await gzipAsync(payload);
-      headers['content-encoding'] = 'gzip';
+      const { gzip } = await loadZlib();
+      payload = await new Promise<Buffer>((resolve, reject) => gzip(payload, (error, zipped) => (error ? reject(error) : resolve(zipped))));
+      requestHeaders['content-encoding'] = 'gzip';
     }
-    headers['content-length'] = String(payload.byteLength);
-    const extra = proxied?.requestOptions(target) ?? {};
-    return new Promise<TransportResponse>((resolve, reject) => {
-      const request = requestModule.request(
-        target,
-        { ...extra, method: 'POST', agent, headers: { ...headers, ...extra.headers } },
-        (response) => {
+    requestHeaders['content-length'] = String(payload.byteLength);
+    const send = (canRetry: boolean): Promise<TransportResponse> =>
+      new Promise<TransportResponse>((resolve, reject) => {
+        const outgoing = request({ ...requestOptions, headers: requestHeaders }, (response) => {
           const done = (): void => {
             clearTimeout(timer);
             resolve({
@@ -104,17 +171,20 @@ export function createNodeRequestExecutor(options: NodeTransportOptions, env: Pr
           response.resume();
           response.once('end', done);
           response.once('close', done);
-        },
-      );
-      // A deadline for the whole request, not only for idle time (which is what `timeout` means).
-      const timer = setTimeout(() => request.destroy(new Error(`No response within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref();
-      request.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
+        });
+        // A deadline for the whole request, not only for idle time (which is what `timeout` means).
+        const timer = setTimeout(() => outgoing.destroy(new Error(`No response within ${timeoutMs} ms`)), timeoutMs);
+        timer.unref();
+        outgoing.once('error', (error: NodeJS.ErrnoException) => {
+          clearTimeout(timer);
+          // The server closed a kept-alive connection just as it was reused: not an outage, try once
+          // more on a new one (Node's documented race, see `request.reusedSocket`).
+          if (canRetry && outgoing.reusedSocket && error.code === 'ECONNRESET') resolve(send(false));
+          else reject(error);
+        });
+        outgoing.end(payload);
       });
-      request.end(payload);
-    });
+    return send(true);
   };
 }
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -158,6 +159,19 @@ describe('Node request executor', () => {
     expect(after).toBe(before);
   });
 
+  it('tries once more on a new connection when the server closed the kept-alive one it reused', async () => {
+    let requests = 0;
+    const server = await startServer((req, res) => {
+      // The second request on the first connection meets a connection closed under it.
+      if (++requests === 2) req.socket.destroy();
+      else res.end();
+    });
+    const send = createNodeRequestExecutor({ url: `${server.url}/e`, recordDroppedEvent: noDrops }, {});
+    expect((await send({ body: 'a' })).statusCode).toBe(200);
+    expect((await send({ body: 'b' })).statusCode).toBe(200);
+    expect(server.received.map((r) => r.body.toString())).toEqual(['a', 'b', 'b']);
+  });
+
   it('trusts the CA certificates given for https', async () => {
     const server = await startServer(undefined, true);
     const trusting = createNodeRequestExecutor({ url: `${server.url}/e`, recordDroppedEvent: noDrops, caCerts: tls.cert }, {});
@@ -176,6 +190,20 @@ describe('Node request executor through a proxy', () => {
     expect((await send({ body: 'x' })).statusCode).toBe(200);
     expect(proxy.seen).toEqual([`POST ${server.url}/api/1/envelope/?k=1 Basic ${Buffer.from('user:p@ss').toString('base64')}`]);
     expect(server.received.map((r) => r.url)).toEqual(['/api/1/envelope/?k=1']);
+  });
+
+  it('connects to the proxy, not to the host of the target', async () => {
+    const seen: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const send = createNodeRequestExecutor({ url: 'http://sentry.invalid:9000/api/1/envelope/', recordDroppedEvent: noDrops, proxy: proxyUrl }, {});
+    expect((await send({ body: 'x' })).statusCode).toBe(200);
+    expect(seen).toEqual(['POST http://sentry.invalid:9000/api/1/envelope/']);
   });
 
   it('tunnels https requests with CONNECT, taking the proxy from HTTPS_PROXY', async () => {
@@ -221,6 +249,24 @@ describe('the spool of the Node transport', () => {
     expect(defaultSpoolDir(url('abc', 'faultline.javascript.node%2F0.1.0'), '/tmp', 1001)).not.toBe(dir);
   });
 
+  it('sends what overflows the queue while the server answers without writing it to disk', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'faultline-node-transport-'));
+    const dir = join(parent, 'spool');
+    cleanups.push(() => rmSync(parent, { recursive: true, force: true }));
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const url = `${receiver.url}/api/3/envelope/?sentry_version=7&sentry_key=public&sentry_client=test%2F1`;
+    const transport = makeNodeTransport({ url, recordDroppedEvent: noDrops, spoolDir: dir, bufferSize: 2 }, {});
+    const ids = Array.from({ length: 20 }, (_, i) => i.toString(16).padStart(32, '0'));
+    for (const id of ids) {
+      const event = { event_id: id, timestamp: Date.now() / 1000, platform: 'node', logentry: { message: 'burst' } };
+      void transport.send(createEnvelope({ event_id: id }, [[{ type: 'event' }, event]]));
+    }
+    expect(await transport.flush(5000)).toBe(true);
+    expect(receiver.events().map((e) => e.event_id)).toEqual(ids);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('is off with spoolDir: false', () => {
     expect(spoolFor({ url: 'http://public@127.0.0.1/1', recordDroppedEvent: noDrops, spoolDir: false })).toBeUndefined();
   });
@@ -244,5 +290,18 @@ describe('the spool of the Node transport', () => {
     makeNodeTransport(options, {});
     await receiver.waitForEvents(1);
     expect(receiver.events().map((e) => e.event_id)).toEqual([event.event_id]);
+  });
+});
+
+describe('start-up of the Node transport', () => {
+  it('loads no network, compression or promise-based fs module until it sends', () => {
+    const dist = join(__dirname, '../dist/cjs/index.cjs');
+    const script = `
+      const before = new Set(process.moduleLoadList);
+      const { makeNodeTransport } = require(${JSON.stringify(dist)});
+      makeNodeTransport({ url: 'http://127.0.0.1:9/api/1/envelope/', recordDroppedEvent() {} });
+      console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))));`;
+    const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as string[];
+    for (const name of ['http', 'https', 'zlib', 'tls', 'fs/promises']) expect(loaded).not.toContain(`NativeModule ${name}`);
   });
 });

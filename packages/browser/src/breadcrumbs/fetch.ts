@@ -1,5 +1,5 @@
 import { wrapMethod } from '@faultline/core';
-import type { RecordBreadcrumb } from './record';
+import { httpBreadcrumb, type RecordBreadcrumb } from './record';
 
 /**
  * Records each `fetch` with its method, URL and status (`category: 'fetch'`), or as an error when
@@ -12,8 +12,8 @@ export function instrumentFetch(record: RecordBreadcrumb, win: typeof globalThis
       const result = original.call(this, input, init) as Promise<Response>;
       // A side branch: the page gets the very promise fetch returned.
       result.then(
-        (response) => record({ type: 'http', category: 'fetch', data: { method, url, status_code: response.status } }),
-        () => record({ type: 'http', category: 'fetch', level: 'error', data: { method, url } }),
+        (response) => record(httpBreadcrumb('fetch', method, url, response.status)),
+        () => record(httpBreadcrumb('fetch', method, url)),
       );
       return result;
     },

@@ -14,3 +14,9 @@ export function safeString(value: unknown): string {
     return '[unserializable]';
   }
 }
+
+/** The breadcrumb of one HTTP request made by the page: no status means it failed at the network level. */
+export function httpBreadcrumb(category: 'fetch' | 'xhr', method: string, url: string, status?: number): Breadcrumb {
+  const data = status === undefined ? { method, url } : { method, url, status_code: status };
+  return { type: 'http', category, ...(status ? {} : { level: 'error' }), data };
+}

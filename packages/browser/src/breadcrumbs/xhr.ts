@@ -1,5 +1,5 @@
 import { wrapMethod } from '@faultline/core';
-import type { RecordBreadcrumb } from './record';
+import { httpBreadcrumb, type RecordBreadcrumb } from './record';
 
 /**
  * Records each XMLHttpRequest when it ends, with its method, URL and status (`category: 'xhr'`).
@@ -12,8 +12,7 @@ export function instrumentXhr(record: RecordBreadcrumb, win: typeof globalThis =
   const onEnd = function (this: XMLHttpRequest): void {
     const info = requests.get(this);
     if (!info) return;
-    const status = this.status;
-    record({ type: 'http', category: 'xhr', ...(status === 0 ? { level: 'error' as const } : {}), data: { ...info, status_code: status } });
+    record(httpBreadcrumb('xhr', info.method, info.url, this.status));
   };
   return wrapMethod(proto, 'open', (original) =>
     function (this: XMLHttpRequest, ...args: unknown[]) {

@@ -1,11 +1,4 @@
-import {
-  createTransport,
-  serializeEnvelope,
-  type Envelope,
-  type RequestExecutor,
-  type Transport,
-  type TransportOptions,
-} from '@faultline/core';
+import { createBaseTransport, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
 import { makeFetchRequest } from './fetch';
 import { createOfflineStore, type OfflineStoreOptions } from './offline-store';
 
@@ -45,41 +38,48 @@ export function makeBrowserTransport(options: BrowserTransportOptions, win: type
 }
 
 /**
- * Core's transport (queue, rate limits, retries, client reports) over `fetch` with `keepalive`.
- * When the page is hidden or unloaded, what is still queued goes out with `navigator.sendBeacon`
- * (the request in flight is a keepalive fetch and survives on its own). `keep`, when given, takes
- * what the network lost and what the beacon could not take, instead of it being counted as lost.
- * The CDN bundle's transport, without `keep`.
+ * Core's base transport (queue, rate limits, retries, client reports) over `fetch` with `keepalive`.
+ * When the page is hidden or unloaded, the envelopes pending then go out with
+ * `navigator.sendBeacon`, one after the other at once: the request in flight, a keepalive fetch
+ * that survives the page on its own, is handed off (the queue moves on without its answer, which
+ * `flush` still waits for). One waiting for a retry goes by beacon when its wait is over. `keep`,
+ * when given, takes what the network lost and what the beacon could not take, instead of it being
+ * counted as lost. The CDN bundle's transport, without `keep`.
  */
 export function makeBeaconTransport(options: TransportOptions, win: typeof globalThis = globalThis, keep?: (body: string) => void): Transport {
   const fetchRequest = makeFetchRequest(options.url, win);
-  const queued = new Set<Envelope>();
-  // Envelopes (by their items, which do not change between tries) already sent by beacon or kept
-  // at page hide: when the queue reaches them, they are not sent again.
-  const handedOff = new Set<string>();
-  let inFlight: string | undefined;
+  /** Envelopes queued or in flight. */
+  let pending = 0;
+  /** Requests still to go by beacon: those of the envelopes pending when the page was hidden. */
+  let beacons = 0;
+  /** The request in flight, and how to settle it for the queue. */
+  let inFlight: { request: Promise<unknown>; settle(response: TransportResponse): void } | undefined;
+  /** Requests handed off at page hide, still going. */
+  let handedOff: Promise<unknown> = Promise.resolve();
   let failed: string | undefined;
   let kept: string | undefined;
 
   const makeRequest: RequestExecutor = ({ body }) => {
-    const key = itemsOf(body);
-    if (handedOff.delete(key)) return Promise.resolve({ statusCode: 200 });
     failed = kept = undefined;
-    inFlight = key;
-    return fetchRequest({ body }).then(
-      (response) => {
-        inFlight = undefined;
-        return response;
-      },
-      (error: unknown) => {
-        inFlight = undefined;
-        failed = body as string;
-        throw error;
-      },
-    );
+    if (beacons > 0) {
+      beacons--;
+      if (guard(() => win.navigator.sendBeacon(options.url, body as string))) return Promise.resolve({ statusCode: 200 });
+      if (keep) {
+        keep(body as string);
+        return Promise.resolve({ statusCode: 200 });
+      }
+    }
+    const request = Promise.resolve(fetchRequest({ body })).then(undefined, (error: unknown) => {
+      failed = body as string;
+      throw error;
+    });
+    return new Promise<TransportResponse>((settle, reject) => {
+      inFlight = { request: request.catch(() => undefined), settle };
+      request.then(settle, reject);
+    }).finally(() => (inFlight = undefined));
   };
 
-  const transport = createTransport(
+  const transport = createBaseTransport(
     {
       ...options,
       // Core gives up on an envelope after its last network failure by counting its items as
@@ -92,35 +92,37 @@ export function makeBeaconTransport(options: TransportOptions, win: typeof globa
     makeRequest,
   );
 
-  function send(envelope: Envelope): PromiseLike<void> {
-    queued.add(envelope);
-    return transport.send(envelope).then(() => void queued.delete(envelope));
-  }
-
-  function handOff(): void {
-    for (const envelope of queued) {
-      const body = serializeEnvelope(envelope) as string;
-      const key = itemsOf(body);
-      if (key === inFlight || handedOff.has(key)) continue;
-      if (guard(() => win.navigator.sendBeacon(options.url, body))) handedOff.add(key);
-      else if (keep) {
-        handedOff.add(key);
-        keep(body);
-      }
+  const handOff = (): void => {
+    beacons = pending;
+    if (inFlight) {
+      beacons--;
+      handedOff = Promise.all([handedOff, inFlight.request]);
+      inFlight.settle({ statusCode: 200 });
     }
-  }
-
+  };
   guard(() => {
     win.addEventListener('pagehide', handOff);
-    win.document?.addEventListener('visibilitychange', () => win.document.visibilityState === 'hidden' && handOff());
+    // Visible again, requests go by fetch again, whose answers carry rate limits.
+    win.document?.addEventListener('visibilitychange', () => (win.document.visibilityState === 'hidden' ? handOff() : (beacons = 0)));
   });
 
-  return { send, flush: (timeoutMs) => transport.flush(timeoutMs) };
-}
-
-/** The part of a serialized envelope after its header line (which holds `sent_at`, new each try). */
-function itemsOf(body: string | Uint8Array): string {
-  return String(body).slice(String(body).indexOf('\n'));
+  return {
+    send(envelope) {
+      pending++;
+      return transport.send(envelope).then(() => void pending--);
+    },
+    flush(timeoutMs) {
+      const deadline = Date.now() + timeoutMs!;
+      return transport.flush(timeoutMs).then(
+        (done) =>
+          done &&
+          Promise.race([
+            handedOff.then(() => true),
+            new Promise<boolean>((resolve) => timeoutMs! > 0 && setTimeout(resolve, deadline - Date.now(), false)),
+          ]),
+      );
+    },
+  };
 }
 
 function guard<T>(run: () => T): T | undefined {

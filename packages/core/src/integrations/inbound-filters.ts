@@ -21,7 +21,9 @@ export function inboundFiltersIntegration(options: InboundFiltersOptions = {}): 
   return {
     name: 'InboundFilters',
     processEvent(event, _hint, client) {
-      const patterns = (key: keyof InboundFiltersOptions): Patterns => [...(options[key] ?? []), ...(client.getOptions()[key] ?? [])];
+      // Only lists count: options may not have been validated (the CDN bundle), and a string spread
+      // into its characters would filter nearly everything.
+      const patterns = (key: keyof InboundFiltersOptions): Patterns => [options[key], client.getOptions()[key]].flatMap((list) => (Array.isArray(list) ? list : []));
       const values = event.exception?.values ?? [];
       const last = values[values.length - 1];
       const messages = [event.logentry?.formatted ?? event.logentry?.message, last?.value, last?.type && (last.value ? `${last.type}: ${last.value}` : last.type)];

@@ -1,4 +1,4 @@
-import { exceptionFromError, isErrorLike, safeGet } from '../exception';
+import { exceptionFromError, isErrorLike, safeGet, type EventFromUnknownOptions } from '../exception';
 import type { Integration } from '../integration';
 import { guard } from '../guard';
 import { createStackParser, type StackParser } from '../stack-parser';
@@ -15,7 +15,7 @@ export interface LinkedErrorsOptions {
 }
 
 interface Walk {
-  stackParser: StackParser;
+  describe: EventFromUnknownOptions;
   key: string;
   max: number;
   visited: Set<unknown>;
@@ -43,8 +43,10 @@ export function linkedErrorsIntegration(options: LinkedErrorsOptions = {}): Inte
       const thrown = values?.[values.length - 1];
       const original = safeGet(hint, 'originalException');
       if (!values || !thrown || !isErrorLike(original)) return event;
-      const stackParser = guard(() => client.getOptions().stackParser) ?? (fallbackParser ??= createStackParser());
-      const walk: Walk = { stackParser, key, max: limit + 1, visited: new Set([original]), found: [thrown] };
+      // The client's options carry its stack parser and the full pipeline's pieces, if any.
+      const clientOptions = guard(() => client.getOptions());
+      const describe = clientOptions?.stackParser ? clientOptions : { stackParser: (fallbackParser ??= createStackParser()) };
+      const walk: Walk = { describe, key, max: limit + 1, visited: new Set([original]), found: [thrown] };
       walkChildren(original, 0, walk);
       event.exception = { values: [...values.slice(0, -1), ...walk.found.reverse()] };
       return event;
@@ -75,7 +77,7 @@ function addChild(child: unknown, source: string, parentId: number, walk: Walk, 
   parent.mechanism = { type: 'auto.core.linked_errors', handled: true, ...parent.mechanism, exception_id: parentId };
   if (fromGroup) parent.mechanism.is_exception_group = true;
   const id = found.length;
-  const exception = exceptionFromError(child, walk.stackParser);
+  const exception = exceptionFromError(child, walk.describe);
   exception.mechanism = { type: 'chained', handled: true, source, exception_id: id, parent_id: parentId };
   found.push(exception);
   if (isErrorLike(child)) walkChildren(child, id, walk);

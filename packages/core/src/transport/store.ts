@@ -52,9 +52,8 @@ export interface EnvelopeStore {
 }
 
 let sequence = 0;
-const processTag = Math.floor(Math.random() * 36 ** 6)
-  .toString(36)
-  .padStart(6, '0');
+// Made with the first key, so that importing the module does no work.
+let processTag: string | undefined;
 
 /**
  * A key for a new entry: the time in ms, a counter (envelopes stored in the same ms keep their
@@ -62,6 +61,9 @@ const processTag = Math.floor(Math.random() * 36 ** 6)
  */
 export function storeKey(now: number): string {
   sequence = (sequence + 1) % 36 ** 6;
+  processTag ??= Math.floor(Math.random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
   const time = Math.max(0, Math.floor(now)).toString(36).padStart(9, '0');
   return `${time}-${sequence.toString(36).padStart(6, '0')}-${processTag}`;
 }

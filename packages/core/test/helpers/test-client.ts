@@ -1,6 +1,7 @@
 import {
   Client,
   createTransport,
+  fullPipeline,
   getCurrentScope,
   getGlobalScope,
   getIsolationScope,
@@ -31,6 +32,7 @@ export function initTestClient(options: Partial<ClientOptions> & Options = {}): 
   const envelopes: Envelope[] = [];
   const urls: string[] = [];
   const client = initAndBind({
+    ...fullPipeline,
     dsn: 'https://public@errors.example.com/42',
     stackParser: () => [],
     integrations: [],

@@ -3,17 +3,19 @@ import { captureException, getCurrentScope } from '@faultline/core';
 import type { Client } from '../../src/client';
 import { eventFromUnknown } from '../../src/exception';
 import { linkedErrorsIntegration, type LinkedErrorsOptions } from '../../src/integrations/linked-errors';
+import { fullPipeline } from '../../src/full-pipeline';
 import { createStackParser } from '../../src/stack-parser';
 import type { Event, Exception } from '../../src/types';
 import { schemaErrors } from '../helpers/schema';
 import { initTestClient } from '../helpers/test-client';
 
 const stackParser = createStackParser();
-const client = { getOptions: () => ({ stackParser }) } as unknown as Client;
+// The npm packages' pipeline: Sentry's wording for thrown plain objects.
+const client = { getOptions: () => ({ ...fullPipeline, stackParser }) } as unknown as Client;
 
 /** What the pipeline does: build the event for the thrown value, then run the integration on it. */
 function capture(value: unknown, options?: LinkedErrorsOptions): Exception[] {
-  const event = eventFromUnknown(value, { mechanism: { type: 'onerror', handled: false } }, { stackParser });
+  const event = eventFromUnknown(value, { mechanism: { type: 'onerror', handled: false } }, { ...fullPipeline, stackParser });
   const processed = linkedErrorsIntegration(options).processEvent!(event, { originalException: value }, client) as Event;
   expect(schemaErrors(processed)).toEqual([]);
   return processed.exception!.values;

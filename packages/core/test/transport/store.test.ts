@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '@faultline/testkit';
 import { createEnvelope, parseEnvelope, type Envelope } from '../../src/envelope';
 import { storeKey, type DroppedEnvelope, type EnvelopeStore, type StoredEnvelope } from '../../src/transport/store';
-import { createTransport, withSentAt, type RequestExecutor, type TransportOptions } from '../../src/transport/transport';
+import { withSentAt } from '../../src/envelope-bytes';
+import { createTransport, type RequestExecutor, type TransportOptions } from '../../src/transport/transport';
 import type { DataCategory, DiscardReason, Event } from '../../src/types';
 
 type Drop = [DiscardReason, DataCategory, number | undefined];

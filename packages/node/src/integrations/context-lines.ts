@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import * as fs from 'node:fs';
 import type { Event, Integration, StackFrame } from '@faultline/core';
 
 export interface ContextLinesOptions {
@@ -16,9 +16,12 @@ const MAX_FAILED_FILES = 1000;
 // about 140 characters too, see snipLine in @sentry/core).
 const MAX_LINE_LENGTH = 140;
 
-/** Reads without blocking the event loop, and never a file too big to be source someone wrote. */
+/**
+ * Reads without blocking the event loop, and never a file too big to be source someone wrote.
+ * (`fs.promises` is read here, not imported: Node loads it on first access, not at start-up.)
+ */
 export async function readSourceFile(path: string): Promise<string | undefined> {
-  const handle = await open(path, 'r');
+  const handle = await fs.promises.open(path, 'r');
   try {
     const stats = await handle.stat();
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;

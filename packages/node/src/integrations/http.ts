@@ -1,4 +1,4 @@
-import * as diagnosticsChannel from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { addBreadcrumb, envelopeEndpoint, getClient, type Client, type Integration, type SeverityLevel } from '@faultline/core';
 
@@ -7,7 +7,10 @@ export interface HttpIntegrationOptions {
   fetch?: boolean;
 }
 
-type Channels = Pick<typeof diagnosticsChannel, 'subscribe' | 'unsubscribe'>;
+interface Channels {
+  subscribe: typeof subscribe;
+  unsubscribe: typeof unsubscribe;
+}
 
 /** What undici publishes about a `fetch` request (https://undici.nodejs.org/#/docs/api/DiagnosticsChannel). */
 interface UndiciRequest {
@@ -21,7 +24,7 @@ interface UndiciRequest {
  * nothing is wrapped, and a request we fail to describe costs the app nothing.
  * https://nodejs.org/api/diagnostics_channel.html#http
  */
-export function httpIntegration(options: HttpIntegrationOptions = {}, channels: Channels = diagnosticsChannel): Integration {
+export function httpIntegration(options: HttpIntegrationOptions = {}, channels: Channels = { subscribe, unsubscribe }): Integration {
   const subscriptions: Array<[string, (message: unknown) => void]> = [];
 
   return {

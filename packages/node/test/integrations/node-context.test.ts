@@ -4,11 +4,13 @@ import type { Event } from '@faultline/core';
 import { validateEvent } from '@faultline/testkit';
 import { nodeContextIntegration, parseOsRelease, type NodeContextHost } from '../../src/integrations/node-context';
 
-function fakeHost(overrides: Partial<NodeContextHost['os']> = {}): NodeContextHost & { reads: string[]; rss: number } {
+function fakeHost(overrides: Partial<NodeContextHost['os']> = {}): NodeContextHost & { reads: string[]; rss: number; clock: number } {
   const reads: string[] = [];
   const host = {
     reads,
     rss: 50_000_000,
+    clock: 1_000_000,
+    now: () => host.clock,
     process: {
       version: 'v20.1.0',
       uptime: () => 10,
@@ -61,15 +63,19 @@ describe('nodeContextIntegration', () => {
     expect(Date.now() - Date.parse(event.contexts!.app!.app_start_time as string)).toBeGreaterThanOrEqual(10_000);
   });
 
-  it('reads what cannot change once, and memory for every event', async () => {
+  it('reads what cannot change once, and memory at most once a second', async () => {
     const host = fakeHost();
     const integration = nodeContextIntegration(host);
     expect(host.reads).toEqual([]);
     await run(integration);
     host.rss = 60_000_000;
+    host.clock += 999;
     const second = await run(integration);
+    host.clock += 1;
+    const third = await run(integration);
     expect(host.reads).toEqual(['/etc/os-release']);
-    expect(second.contexts!.app!.app_memory).toBe(60_000_000);
+    expect(second.contexts!.app!.app_memory).toBe(50_000_000);
+    expect(third.contexts!.app!.app_memory).toBe(60_000_000);
   });
 
   it('keeps what the event already has', async () => {

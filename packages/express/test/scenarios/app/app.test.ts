@@ -49,6 +49,11 @@ function createApp(express: typeof express5, major: number): Express {
     throw new Error('item failed');
   });
   app.use('/items', nested);
+  const shop = express();
+  shop.get('/carts/:cart', (req) => {
+    throw new Error(`cart ${req.params.cart} failed at ${req.route?.path}`);
+  });
+  app.use('/shop', shop);
   app.use(errorHandler());
   const appErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
     res.status((error as { status?: number }).status ?? 500).json({ message: 'Something went wrong', supportCode: lastEventId() ?? null });
@@ -138,6 +143,13 @@ describe.each([
     await get('/items/abc');
     const event = await waitForEvent('/items/abc');
     expect(event.transaction).toBe('GET /items/:sku');
+  });
+
+  it('names the transaction after the route of a mounted sub-app, which still reads req.route', async () => {
+    await get('/shop/carts/c1');
+    const event = await waitForEvent('/shop/carts/c1');
+    expect(event.transaction).toBe('GET /shop/carts/:cart');
+    expect(event.exception?.values?.at(-1)?.value).toBe('cart c1 failed at /carts/:cart');
   });
 
   it(`keeps tags, user and breadcrumbs of ${CONCURRENT} concurrent requests apart`, async () => {

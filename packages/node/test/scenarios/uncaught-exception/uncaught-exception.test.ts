@@ -1,3 +1,5 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '@faultline/testkit';
@@ -68,12 +70,18 @@ describe('an uncaught exception', () => {
     expect(receiver.events().map((e) => e.exception!.values![0]!.value)).toEqual(['first']);
   });
 
-  it('ends the process after shutdownTimeout when the server does not answer', async () => {
+  it('ends the process after shutdownTimeout when the server does not answer, keeping the event in the spool', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'faultline-crash-spool-'));
     receiver.respond({ delayMs: 60_000, times: Infinity });
-    const run = await runNode(script('crash-slow-server.cjs'), { env: { FAULTLINE_DSN: receiver.dsn(26) } });
-    receiver.clearFaults();
-    expect(run).toMatchObject({ code: 1, signal: null });
-    expect(run.stderr).toMatch(/^Error: nobody is listening\n {4}at /);
+    try {
+      const run = await runNode(script('crash-slow-server.cjs'), { env: { FAULTLINE_DSN: receiver.dsn(26), SPOOL_DIR: spoolDir } });
+      expect(run).toMatchObject({ code: 1, signal: null });
+      expect(run.stderr).toMatch(/^Error: nobody is listening\n {4}at /);
+      expect(readdirSync(spoolDir, { recursive: true }).length).toBeGreaterThan(0);
+    } finally {
+      receiver.clearFaults();
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
   });
 
   it('is only reported when the app has a listener of its own, and the process goes on', async () => {

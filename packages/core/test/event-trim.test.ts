@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { dropOverSize, fitToSize } from '../src/event-trim';
+import { jsonSize } from '../src/normalize';
+import type { Event } from '../src/types';
+import { schemaErrors } from './helpers/schema';
+
+function event(sizes: { breadcrumbs?: number; extra?: number; contexts?: number; request?: number; user?: number }): Event {
+  const blob = (n = 0): string => 'x'.repeat(n);
+  return {
+    event_id: 'a'.repeat(32),
+    level: 'error',
+    exception: { values: [{ type: 'Error', value: 'boom', mechanism: { type: 'generic', handled: true } }] },
+    breadcrumbs: { values: [{ message: blob(sizes.breadcrumbs) }] },
+    extra: { blob: blob(sizes.extra) },
+    contexts: { app: { blob: blob(sizes.contexts) } },
+    request: { url: 'https://shop.example/', data: blob(sizes.request) },
+    user: { id: '1', data: { blob: blob(sizes.user) } },
+  };
+}
+
+describe('dropOverSize (the CDN bundle: no full pipeline)', () => {
+  it('leaves an event under the limit as it is', () => {
+    const small = event({ extra: 100 });
+    const copy = structuredClone(small);
+    expect(dropOverSize(small, 10_000)).toEqual(copy);
+  });
+
+  it('gives up breadcrumbs, then extras, contexts and request data, until the event fits', () => {
+    const out = dropOverSize(event({ breadcrumbs: 3000, extra: 3000, contexts: 100, request: 100 }), 3000)!;
+    expect(out.breadcrumbs).toBeUndefined();
+    expect(out.extra).toBeUndefined();
+    expect(out.contexts).toEqual({ app: { blob: 'x'.repeat(100) } });
+    expect(out.request).toBeDefined();
+    expect(jsonSize(out)).toBeLessThanOrEqual(3000);
+    expect(schemaErrors(out)).toEqual([]);
+  });
+
+  it('returns undefined when the event is still over the limit without them', () => {
+    expect(dropOverSize(event({ breadcrumbs: 10, user: 5000 }), 4000)).toBeUndefined();
+  });
+});
+
+describe('fitToSize (the npm packages)', () => {
+  it('keeps the exception when everything else had to go', () => {
+    const out = fitToSize(event({ breadcrumbs: 3000, user: 5000 }), 1000);
+    expect(out.exception?.values[0]).toMatchObject({ type: 'Error', value: 'boom' });
+    expect(jsonSize(out)).toBeLessThanOrEqual(1000);
+  });
+});

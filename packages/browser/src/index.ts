@@ -44,7 +44,7 @@ export type { BrowserApiErrorsOptions } from './integrations/browser-api-errors'
 export { globalHandlersIntegration } from './integrations/global-handlers';
 export type { GlobalHandlersOptions } from './integrations/global-handlers';
 export { httpContextIntegration } from './integrations/http-context';
-export { getDefaultIntegrations, init, SDK_NAME } from './sdk';
+export { getDefaultIntegrations, init, initWithTransport, SDK_NAME } from './sdk';
 export type { BrowserOptions } from './sdk';
 export { defaultStackParser } from './stack-parser';
 export { makeBrowserTransport } from './transport/browser-transport';

@@ -33,22 +33,24 @@ export function init(options: BrowserOptions = {}): Client | undefined {
 
 /**
  * `init` with another default transport (the CDN bundle's leaves the IndexedDB store out) and the
- * pipeline pieces to use (the CDN bundle leaves out core's `fullPipeline`, for its size).
+ * pipeline pieces to use (the CDN bundle leaves out core's `fullPipeline`, for its size; an SDK built
+ * on this one adds its `sdk` metadata).
  */
 export function initWithTransport(options: BrowserOptions = {}, transport: TransportFactory, pipeline?: Partial<ClientOptions>): Client | undefined {
   try {
     return initAndBind({
       ...options,
-      ...pipeline,
-      stackParser: options.stackParser ?? defaultStackParser,
-      transport: options.transport ?? transport,
-      integrations: resolveIntegrations(options, getDefaultIntegrations()),
       platform: 'javascript',
       sdk: {
         name: SDK_NAME,
         version: __FAULTLINE_VERSION__,
         packages: [{ name: 'npm:@faultline/browser', version: __FAULTLINE_VERSION__ }],
       },
+      // Last but for the three below: an SDK built on this one (React) names itself here.
+      ...pipeline,
+      stackParser: options.stackParser ?? defaultStackParser,
+      transport: options.transport ?? transport,
+      integrations: resolveIntegrations(options, getDefaultIntegrations()),
     });
   } catch (error) {
     logger.error('init failed:', error);

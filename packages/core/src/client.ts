@@ -256,7 +256,7 @@ export class Client {
     }
     const { normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue } = this._options;
     const cleaned = cleanEvent(event, { depth: normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue });
-    const bounded = (this._options.fitEvent ?? dropOverSize)(cleaned, MAX_EVENT_BYTES);
+    const bounded = (this._options.fitEvent ?? dropOverSize)(cleaned, MAX_EVENT_BYTES, true);
     if (!bounded) return this.recordDroppedEvent('send_error', 'error');
     this._send(createEnvelope(this._envelopeHeader(bounded.event_id), [[{ type: 'event' }, bounded]]));
   }

@@ -19,7 +19,7 @@ export type EnvelopeItemType = 'event' | 'attachment' | 'session' | 'client_repo
 
 export interface EnvelopeItemHeader {
   type: EnvelopeItemType;
-  /** Bytes of the UTF-8 payload; computed by `serializeEnvelope`. */
+  /** Bytes of the UTF-8 payload; written by `serializeEnvelope` for raw payloads (JSON goes without). */
   length?: number;
   filename?: string;
   content_type?: string;
@@ -96,10 +96,14 @@ export function itemTypeToCategory(type: EnvelopeItemType): DataCategory {
  */
 export interface EncodedItem {
   type: EnvelopeItemType;
-  /** The item header line, `length` included. */
+  /** The item header line; with `length` for raw payloads only (see `encodeItem`). */
   line: string;
   payload: string | Uint8Array;
-  /** Bytes this item adds to the envelope: separator, header line, newline, payload. */
+  /**
+   * About the bytes this item adds to the envelope (separator, header line, newline, payload), for
+   * the queue's byte bound: text counts one byte per UTF-16 unit, which is exact for ASCII and at
+   * most 3 times low otherwise.
+   */
   size: number;
 }
 
@@ -115,18 +119,29 @@ export interface BinarySupport {
   join(parts: Array<string | Uint8Array>): string | Uint8Array;
 }
 
+/**
+ * Where an object's JSON, already written, may wait for `encodeItem`: the client's size check
+ * (./event-trim.ts) leaves it on the event, so that an event is serialized once. A symbol key, so
+ * JSON.stringify leaves it out; whoever sets it must not change the object afterwards.
+ */
+export const JSON_TEXT = Symbol('json');
+
 /** Serializes one item; undefined (logged in debug mode) when its payload cannot be serialized. */
 export function encodeItem([header, payload]: EnvelopeItem, bytes?: BinarySupport): EncodedItem | undefined {
   try {
-    const data = bytes?.asBytes(payload) ?? (typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const raw = bytes?.asBytes(payload) ?? (typeof payload === 'string' ? payload : undefined);
+    const data = raw ?? (payload as { [JSON_TEXT]?: string } | undefined)?.[JSON_TEXT] ?? JSON.stringify(payload);
     // JSON.stringify gives undefined for undefined, functions and symbols.
     if (data === undefined) {
       logger.warn(`Dropped an envelope item of type ${header.type}: its payload is not serializable`);
       return undefined;
     }
-    const length = typeof data === 'string' ? utf8Length(data) : data.byteLength;
+    // JSON never holds a raw newline, so its item goes without `length` and its bytes need no
+    // counting: such a payload runs to the next newline (as Sentry's SDKs send events,
+    // https://develop.sentry.dev/sdk/data-model/envelopes/#items). Raw payloads may hold newlines.
+    const length = typeof raw === 'string' ? utf8Length(raw) : raw?.byteLength;
     const line = JSON.stringify({ ...header, length });
-    return { type: header.type, line, payload: data, size: utf8Length(line) + length + 2 };
+    return { type: header.type, line, payload: data, size: line.length + data.length + 2 };
   } catch (error) {
     // A getter or toJSON that throws: the client normalizes events first, so this is a bug upstream.
     logger.error(`Dropped an envelope item of type ${header.type}:`, error);
@@ -152,15 +167,14 @@ export function writeEnvelope(
  * count 3 bytes, as TextEncoder writes them as U+FFFD.
  */
 export function utf8Length(text: string): number {
-  let bytes = 0;
+  let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
+    if (code > 0x7f) {
+      bytes += code < 0x800 ? 1 : 2;
+      // A surrogate pair is one 4-byte character: its low half adds nothing more.
+      if ((code & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    }
   }
   return bytes;
 }

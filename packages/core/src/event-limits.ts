@@ -1,6 +1,7 @@
 import { guard } from './guard';
 import { fitToSize } from './event-trim';
 import { exoticValue } from './exotic-values';
+import { LEVELS } from './exception';
 import {
   clamp,
   DEFAULT_MAX_BREADTH,
@@ -80,7 +81,6 @@ const EVENT: Spec = {
   modules: { '*': 's' },
 };
 
-const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'];
 // Relay rejects tag keys and values over 200 characters.
 const MAX_TAG_LENGTH = 197;
 
@@ -109,7 +109,7 @@ export function cleanEvent(event: Event, options: NormalizeEventOptions = {}): E
 
   /** A string for a field the protocol types as one; undefined when there is nothing to say. */
   const stringOf = (value: unknown, max: number): string | undefined =>
-    guard(() => {
+    typeof value === 'string' ? truncate(value, max) : guard(() => {
       const text = typeof value === 'object' || typeof value === 'function' ? normalizeFiltered(value, 1, 100, max, undefined, exotic) : String(value);
       return truncate(typeof text === 'string' ? text : JSON.stringify(text), max);
     });
@@ -128,9 +128,14 @@ export function cleanEvent(event: Event, options: NormalizeEventOptions = {}): E
       let count = 0;
       for (const name in any ? value : spec) {
         if (any && count++ >= breadth) break;
-        // One hostile field (a Proxy, a throwing getter) costs that field only.
-        const cleaned = guard(() => clean(secret && denied?.(name) ? FILTERED : read(value, name), any ?? spec[name]!));
-        if (cleaned !== undefined) setKey(out, any ? truncate(name, MAX_TAG_LENGTH) : name, cleaned);
+        // One hostile field (a Proxy, a throwing getter) costs that field only. In place rather
+        // than `guard`: this runs for every field of every event.
+        try {
+          const cleaned = clean(secret && denied?.(name) ? FILTERED : read(value, name), any ?? spec[name]!);
+          if (cleaned !== undefined) setKey(out, any ? truncate(name, MAX_TAG_LENGTH) : name, cleaned);
+        } catch {
+          // Left out.
+        }
       }
       return out;
     }

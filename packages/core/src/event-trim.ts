@@ -1,3 +1,5 @@
+import { JSON_TEXT, utf8Length } from './envelope';
+import { guard } from './guard';
 import { logger } from './logger';
 import { jsonSize, truncate } from './normalize';
 import type { Event } from './types';
@@ -13,14 +15,27 @@ const LIGHT_DROPS = ['breadcrumbs', 'extra', 'contexts', 'request'];
  * The client's default size policy, small enough for the CDN bundle: over `maxBytes`, the event
  * loses its breadcrumbs, extras, contexts and request data, in that order; undefined when it is
  * still over, and the client counts it as `send_error` (what Sentry's SDKs record for an envelope
- * the server refuses as too large, HTTP 413).
+ * the server refuses as too large, HTTP 413). `keepJson`: the event goes to the envelope unchanged,
+ * which may reuse the JSON written to measure it.
  */
-export function dropOverSize(event: Event, maxBytes: number): Event | undefined {
+export function dropOverSize(event: Event, maxBytes: number, keepJson?: boolean): Event | undefined {
   for (const key of LIGHT_DROPS) {
-    if (jsonSize(event) <= maxBytes) return event;
+    if (fits(event, maxBytes, keepJson)) return event;
     delete (event as Json)[key];
   }
-  return jsonSize(event) <= maxBytes ? event : undefined;
+  return fits(event, maxBytes, keepJson) ? event : undefined;
+}
+
+/**
+ * Whether the event's JSON is at most `maxBytes`; when it is and `keepJson`, the text is kept for
+ * the envelope (`JSON_TEXT`), so that an event that fits is serialized once. UTF-8 takes at most 3
+ * bytes per UTF-16 unit, so most events need no byte count.
+ */
+function fits(event: Event, maxBytes: number, keepJson?: boolean): boolean {
+  const json = guard(() => JSON.stringify(event));
+  const fit = json !== undefined && (json.length * 3 <= maxBytes || utf8Length(json) <= maxBytes);
+  if (fit && keepJson) (event as { [JSON_TEXT]?: string })[JSON_TEXT] = json;
+  return fit;
 }
 
 // Each step removes one thing, cheapest loss first; steps repeat until the event fits or the step
@@ -54,9 +69,11 @@ const TRIM_STEPS: TrimStep[] = [
  * The npm packages' size policy (passed to the client as `fitEvent` by their `init`): over
  * `maxBytes`, the event gives up, in order: extras, breadcrumbs (oldest first), contexts, request
  * data, frame source and variables, middle frames, linked exceptions, the other optional fields,
- * then shortens the message; the thrown exception's type and value stay.
+ * then shortens the message; the thrown exception's type and value stay. `keepJson` as in
+ * `dropOverSize`.
  */
-export function fitToSize(event: Event, maxBytes: number): Event {
+export function fitToSize(event: Event, maxBytes: number, keepJson?: boolean): Event {
+  if (fits(event, maxBytes, keepJson)) return event;
   let size = jsonSize(event);
   for (const step of TRIM_STEPS) {
     while (size > maxBytes) {

@@ -23,7 +23,8 @@ export interface EventFromUnknownOptions {
 }
 
 const UNREADABLE = '<unreadable value>';
-const LEVELS = ['fatal', 'error', 'warning', 'info', 'debug'];
+/** The protocol's levels (./event-limits.ts checks events against them too). */
+export const LEVELS: readonly string[] = ['fatal', 'error', 'warning', 'info', 'debug'];
 
 /** `obj[key]`, or undefined when reading it throws. */
 export function safeGet(obj: unknown, key: PropertyKey): unknown {

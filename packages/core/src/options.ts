@@ -69,7 +69,7 @@ export interface ClientOptions extends Options {
    */
   validateOptions?: <O extends Options>(options: O) => O;
   /** Makes an event fit `maxBytes`; undefined drops it (counted as `send_error`). */
-  fitEvent?: (event: Event, maxBytes: number) => Event | undefined;
+  fitEvent?: (event: Event, maxBytes: number, keepJson?: boolean) => Event | undefined;
   exoticValue?: ExoticValue;
   objectMessage?: (value: object) => string;
 }

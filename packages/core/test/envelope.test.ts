@@ -24,16 +24,22 @@ describe('serializeEnvelope', () => {
     vi.unstubAllGlobals();
   });
 
-  it('writes the header with sent_at, then each item header with its length, then the payload', () => {
-    const event = { event_id: EVENT_ID, message: 'boom', level: 'error' };
+  it('writes the header with sent_at, then each item header, then the payload on one line', () => {
+    const event = { event_id: EVENT_ID, message: 'boom\nline two', level: 'error' };
     const envelope = createEnvelope({ event_id: EVENT_ID, sdk: SDK }, [[{ type: 'event' }, event]]);
     const body = serializeEnvelope(envelope, at('2024-05-01T12:00:00.000Z'));
 
+    // A JSON payload goes without `length`: it runs to the next newline, as Sentry's SDKs send events.
     expect(lines(body)).toEqual([
       { event_id: EVENT_ID, sdk: SDK, sent_at: '2024-05-01T12:00:00.000Z' },
-      { type: 'event', length: JSON.stringify(event).length },
+      { type: 'event' },
       event,
     ]);
+  });
+
+  it('leaves out a length the caller put in the header of a JSON payload', () => {
+    const body = serializeEnvelope(createEnvelope({}, [[{ type: 'event', length: 3 }, { message: 'long enough' }]]));
+    expect(lines(body).slice(1)).toEqual([{ type: 'event' }, { message: 'long enough' }]);
   });
 
   it('writes sent_at when serializing, not when the envelope was made', () => {
@@ -45,14 +51,14 @@ describe('serializeEnvelope', () => {
     expect(envelope[0].sent_at).toBeUndefined();
   });
 
-  it('counts length in UTF-8 bytes for emoji, CJK and accents', () => {
+  it('counts the length of a raw payload in UTF-8 bytes for emoji, CJK and accents', () => {
     const message = 'é 日本語 👍🏽 𝄞 ok';
     const envelope = createEnvelope({}, [
       [{ type: 'event' }, { message }],
       [{ type: 'attachment', filename: 'a.txt' }, message],
     ]);
     const [, eventHeader, , attachmentHeader, attachment] = (serializeEnvelope(envelope) as string).split('\n');
-    expect(JSON.parse(eventHeader!).length).toBe(Buffer.byteLength(JSON.stringify({ message })));
+    expect(JSON.parse(eventHeader!)).toEqual({ type: 'event' });
     expect(JSON.parse(attachmentHeader!).length).toBe(Buffer.byteLength(message));
     expect(Buffer.byteLength(message)).toBeGreaterThan(message.length);
     expect(attachment).toBe(message);
@@ -70,7 +76,7 @@ describe('serializeEnvelope', () => {
     const bytes = Buffer.from(body as Uint8Array);
     const expected = Buffer.concat([
       Buffer.from(`${JSON.stringify({ event_id: EVENT_ID, sent_at: '2024-05-01T12:00:00.000Z' })}\n`),
-      Buffer.from(`${JSON.stringify({ type: 'event', length: Buffer.byteLength('{"message":"ünïcode ✓"}') })}\n`),
+      Buffer.from(`${JSON.stringify({ type: 'event' })}\n`),
       Buffer.from('{"message":"ünïcode ✓"}\n'),
       Buffer.from(`${JSON.stringify({ type: 'attachment', filename: 'shot.png', content_type: 'image/png', length: 8 })}\n`),
       Buffer.from(png),
@@ -105,7 +111,7 @@ describe('serializeEnvelope', () => {
       [{ type: 'client_report' }, { discarded_events: [] }],
     ]);
     const body = serializeEnvelope(envelope);
-    expect(lines(body).slice(1)).toEqual([{ type: 'client_report', length: '{"discarded_events":[]}'.length }, { discarded_events: [] }]);
+    expect(lines(body).slice(1)).toEqual([{ type: 'client_report' }, { discarded_events: [] }]);
   });
 
   it('still serializes when the clock is broken, leaving sent_at out', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEnvelope, serializeEnvelope } from '../src/envelope';
 import { dropOverSize, fitToSize } from '../src/event-trim';
 import { jsonSize } from '../src/normalize';
 import type { Event } from '../src/types';
@@ -45,5 +46,25 @@ describe('fitToSize (the npm packages)', () => {
     const out = fitToSize(event({ breadcrumbs: 3000, user: 5000 }), 1000);
     expect(out.exception?.values[0]).toMatchObject({ type: 'Error', value: 'boom' });
     expect(jsonSize(out)).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe.each([
+  ['dropOverSize', dropOverSize],
+  ['fitToSize', fitToSize],
+])('%s counts bytes, not characters', (_, fit) => {
+  it('trims an event whose characters fit but whose UTF-8 bytes do not', () => {
+    // 1,500 characters of 3 bytes each: 4,500 bytes, over a 3,000-byte limit.
+    const wide = event({});
+    wide.extra = { text: '日'.repeat(1500) };
+    const trimmed = fit(wide, 3000);
+    expect(trimmed?.extra?.text).toBeUndefined();
+    expect(Buffer.byteLength(JSON.stringify(trimmed))).toBeLessThanOrEqual(3000);
+  });
+
+  it('sends a fitted event as it is when it changes nothing', () => {
+    const fitted = fit(event({ extra: 100 }), 10_000, true)!;
+    const body = serializeEnvelope(createEnvelope({}, [[{ type: 'event' }, fitted]])) as string;
+    expect(body.split('\n')[2]).toBe(JSON.stringify(fitted));
   });
 });

@@ -1,13 +1,45 @@
+import type * as Fs from 'node:fs';
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import type * as Net from 'node:net';
+import type * as Os from 'node:os';
 import type * as Tls from 'node:tls';
+import type * as Util from 'node:util';
 import type * as Zlib from 'node:zlib';
 
-// The network and compression modules cost about 15 ms to load (node:https pulls in tls and the
-// crypto bindings), and an app that never reports an error never needs them: they are loaded when
-// the first request is made. `process.getBuiltinModule` (Node 20.16, 22.3) hands them over at once;
-// older versions go through `import()`.
+// Node's own modules are fetched when first used, not imported, for two reasons. The network and
+// compression modules cost about 15 ms to load (node:https pulls in tls and the crypto bindings),
+// and an app that never reports an error never needs them. And an ES module's `import … from
+// 'node:fs'` (or node:util) goes through Node's ES module facade, which reads every export at once,
+// loading fs/promises, the stream modules and readline (about 3 ms, profiled); the CommonJS object
+// that `process.getBuiltinModule` (Node 20.16, 22.3) or `require` return does not. Both are
+// synchronous, so the spool can still write as the process exits.
+
+interface Builtins {
+  'node:fs': typeof Fs;
+  'node:http': typeof Http;
+  'node:https': typeof Https;
+  'node:net': typeof Net;
+  'node:os': typeof Os;
+  'node:tls': typeof Tls;
+  'node:util': typeof Util;
+  'node:zlib': typeof Zlib;
+}
+
+export type BuiltinGetter = (id: string) => unknown;
+
+let fallback: BuiltinGetter | undefined;
+
+function defaultGetter(): BuiltinGetter {
+  const get = (process as { getBuiltinModule?: BuiltinGetter }).getBuiltinModule;
+  return get ? (id) => get.call(process, id) : (fallback ??= createRequire(import.meta.url));
+}
+
+/** One of Node's own modules, loaded (by Node, once) the first time it is asked for. */
+export function builtin<K extends keyof Builtins>(id: K, get: BuiltinGetter = defaultGetter()): Builtins[K] {
+  return get(id) as Builtins[K];
+}
 
 export interface NetworkModules {
   http: typeof Http;
@@ -16,26 +48,7 @@ export interface NetworkModules {
   tls: typeof Tls;
 }
 
-type BuiltinGetter = (id: string) => unknown;
-
-const getter = (): BuiltinGetter | undefined => (process as { getBuiltinModule?: BuiltinGetter }).getBuiltinModule?.bind(process);
-
-let network: Promise<NetworkModules> | undefined;
-
-/** node:http, node:https, node:net and node:tls, loaded once, on first use. */
-export function loadNetworkModules(get: BuiltinGetter | undefined = getter()): Promise<NetworkModules> {
-  network ??= (async () => {
-    if (get) return { http: get('node:http'), https: get('node:https'), net: get('node:net'), tls: get('node:tls') } as NetworkModules;
-    const [http, https, net, tls] = await Promise.all([import('node:http'), import('node:https'), import('node:net'), import('node:tls')]);
-    return { http, https, net, tls };
-  })();
-  return network;
-}
-
-let zlib: Promise<typeof Zlib> | undefined;
-
-/** node:zlib, loaded once, on first use (only bodies over the gzip threshold need it). */
-export function loadZlib(get: BuiltinGetter | undefined = getter()): Promise<typeof Zlib> {
-  zlib ??= get ? Promise.resolve(get('node:zlib') as typeof Zlib) : import('node:zlib');
-  return zlib;
+/** node:http, node:https, node:net and node:tls: what sending needs. */
+export function networkModules(get: BuiltinGetter = defaultGetter()): NetworkModules {
+  return { http: builtin('node:http', get), https: builtin('node:https', get), net: builtin('node:net', get), tls: builtin('node:tls', get) };
 }

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { fullPipeline, getCoreIntegrations, initAndBind, logger, resolveIntegrations, warnOnce, type Client, type Integration, type Options, type StackParser } from '@faultline/core';
 import { setNodeAsyncContextStrategy } from './async-context';
 import { consoleIntegration } from './integrations/console';
@@ -52,7 +51,8 @@ export function init(options: NodeOptions = {}, env: Record<string, string | und
       dsn: options.dsn ?? env.FAULTLINE_DSN ?? env.SENTRY_DSN,
       release: options.release ?? env.FAULTLINE_RELEASE ?? env.SENTRY_RELEASE,
       environment: options.environment ?? env.FAULTLINE_ENVIRONMENT ?? env.SENTRY_ENVIRONMENT,
-      serverName: options.serverName ?? safeHostname(),
+      // Without one, NodeContext names the host on the first event (node:os is not loaded at start-up).
+      serverName: options.serverName,
       integrations: resolveIntegrations(options, getDefaultIntegrations()),
       stackParser: options.stackParser ?? defaultStackParser,
       transport: options.transport ?? makeNodeTransport,
@@ -78,12 +78,4 @@ function withSpoolDir(options: NodeOptions): NodeOptions['transportOptions'] {
     return options.transportOptions;
   }
   return { ...options.transportOptions, spoolDir };
-}
-
-function safeHostname(): string | undefined {
-  try {
-    return hostname();
-  } catch {
-    return undefined;
-  }
 }

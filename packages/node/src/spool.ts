@@ -1,6 +1,7 @@
-import * as nodeFs from 'node:fs';
+import type * as NodeFs from 'node:fs';
 import { join } from 'node:path';
 import type { DroppedEnvelope, EnvelopeItemType, EnvelopeStore, StoredEnvelope } from '@faultline/core';
+import { builtin } from './builtin-modules';
 
 // The crash-durable disk spool: one file per envelope, named after its key, so the folder listing is
 // the queue. A file appears whole or not at all (written under a temporary name, then renamed), and a
@@ -15,8 +16,11 @@ import type { DroppedEnvelope, EnvelopeItemType, EnvelopeStore, StoredEnvelope }
 // synchronously before the process exits (persistSync, and the process `exit` event).
 
 export interface SpoolOptions {
-  /** The folder; made on the first write, readable by this user only (events may hold personal data). */
-  dir: string;
+  /**
+   * The folder; made on the first write, readable by this user only (events may hold personal data).
+   * A function is called on first use, so working out a default folder costs start-up nothing.
+   */
+  dir: string | (() => string);
   /** Most envelopes kept; past that the oldest go (default 10,000). */
   maxEntries?: number;
   /** Most bytes kept; past that the oldest go (default 64 MiB). */
@@ -49,8 +53,8 @@ export interface ExitingProcess {
 }
 
 /** The part of `node:fs` the spool uses; tests may hand in a wrapper. */
-export type SpoolFs = Pick<typeof nodeFs, 'mkdirSync' | 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'readdirSync' | 'rmdirSync'> & {
-  promises: Pick<typeof nodeFs.promises, 'mkdir' | 'writeFile' | 'rename' | 'unlink' | 'readdir' | 'readFile' | 'rmdir'>;
+export type SpoolFs = Pick<typeof NodeFs, 'mkdirSync' | 'writeFileSync' | 'renameSync' | 'unlinkSync' | 'readdirSync' | 'rmdirSync'> & {
+  promises: Pick<typeof NodeFs.promises, 'mkdir' | 'writeFile' | 'rename' | 'unlink' | 'readdir' | 'readFile' | 'rmdir'>;
 };
 
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -93,12 +97,11 @@ export function processIsAlive(pid: number): boolean {
 
 export function createSpool(
   options: SpoolOptions,
-  fs: SpoolFs = nodeFs,
+  fs: SpoolFs = builtin('node:fs'),
   pid: number = process.pid,
   isAlive: (pid: number) => boolean = processIsAlive,
   proc: ExitingProcess = process,
 ): Spool {
-  const { dir } = options;
   const maxEntries = positive(options.maxEntries, DEFAULT_MAX_ENTRIES);
   const maxBytes = positive(options.maxBytes, DEFAULT_MAX_BYTES);
   const memoryBytes = options.memoryBytes === 0 ? 0 : positive(options.memoryBytes, DEFAULT_MEMORY_BYTES);
@@ -134,11 +137,13 @@ export function createSpool(
     }
   };
 
-  const path = (name: string): string => join(dir, name);
+  let folder: string | undefined;
+  const dir = (): string => (folder ??= typeof options.dir === 'function' ? options.dir() : options.dir);
+  const path = (name: string): string => join(dir(), name);
 
   function makeDir(): void {
     if (madeDir) return;
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(dir(), { recursive: true, mode: 0o700 });
     madeDir = true;
   }
 
@@ -190,7 +195,7 @@ export function createSpool(
   function scanSync(): void {
     let names: string[] = [];
     try {
-      names = fs.readdirSync(dir);
+      names = fs.readdirSync(dir());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -210,7 +215,7 @@ export function createSpool(
   async function scanAsync(): Promise<void> {
     let names: string[] = [];
     try {
-      names = await fs.promises.readdir(dir);
+      names = await fs.promises.readdir(dir());
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -312,13 +317,13 @@ export function createSpool(
     temps.add(tmpName);
     try {
       if (!madeDir) {
-        await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+        await fs.promises.mkdir(dir(), { recursive: true, mode: 0o700 });
         madeDir = true;
       }
       await fs.promises.writeFile(tmp, body, { mode: 0o600 }).catch(async (error: unknown) => {
         if (!isMissing(error)) throw error;
         // The folder went (emptied and removed by another process sharing it): made again.
-        await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+        await fs.promises.mkdir(dir(), { recursive: true, mode: 0o700 });
         await fs.promises.writeFile(tmp, body, { mode: 0o600 });
       });
       await fs.promises.rename(tmp, path(entry.name));
@@ -497,7 +502,7 @@ export function createSpool(
     if (holdsNothing()) {
       madeDir = false;
       // Not empty: another process's files keep it.
-      ignore(() => fs.rmdirSync(dir));
+      ignore(() => fs.rmdirSync(dir()));
     }
   }
 
@@ -511,7 +516,7 @@ export function createSpool(
     }
     if (holdsNothing()) {
       madeDir = false;
-      await fs.promises.rmdir(dir).catch(() => undefined);
+      await fs.promises.rmdir(dir()).catch(() => undefined);
     }
   }
 

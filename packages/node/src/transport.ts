@@ -1,9 +1,8 @@
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport, logger, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
-import { loadNetworkModules, loadZlib } from './builtin-modules';
+import { builtin, networkModules } from './builtin-modules';
 import { createProxiedRequests, proxyFor, type ProxyEnvironment } from './proxy';
 import { createSpool, type Spool } from './spool';
 
@@ -76,11 +75,15 @@ function reportingOutages(send: RequestExecutor, spool: Spool): RequestExecutor 
   };
 }
 
-/** The spool the options ask for; nothing is read or made on disk until it is used. */
-export function spoolFor(options: NodeTransportOptions, tempDir: () => string = tmpdir): Spool | undefined {
+/**
+ * The spool the options ask for; nothing is read or made on disk until it is used, and the default
+ * folder is worked out only then (node:os, for the temp dir, is not loaded at start-up).
+ */
+export function spoolFor(options: NodeTransportOptions, tempDir: () => string = () => builtin('node:os').tmpdir()): Spool | undefined {
   if (options.spoolDir === false) return undefined;
   try {
-    const dir = typeof options.spoolDir === 'string' && options.spoolDir ? options.spoolDir : defaultSpoolDir(options.url, tempDir());
+    const { url, spoolDir } = options;
+    const dir = typeof spoolDir === 'string' && spoolDir ? spoolDir : () => defaultSpoolDir(url, tempDir());
     return createSpool({ dir, maxEntries: options.spoolMaxEntries, maxBytes: options.spoolMaxBytes });
   } catch (error) {
     logger.error('No disk spool:', error);
@@ -116,11 +119,11 @@ export function createNodeRequestExecutor(options: NodeTransportOptions, env: Pr
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const proxy = proxyFor(target, options.proxy, env);
   const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-sentry-envelope' };
-  let client: Promise<Client> | undefined;
+  let client: Client | undefined;
 
-  /** The agent and the request options, made once the network modules are loaded (on first use). */
-  async function connect(): Promise<Client> {
-    const modules = await loadNetworkModules();
+  /** The agent and the request options, made on first use (which loads the network modules). */
+  function connect(): Client {
+    const modules = networkModules();
     const { http, https } = modules;
     // Node's keep-alive agent unrefs idle sockets (Agent#keepSocketAlive) and refs them again for a
     // request: a waiting connection never keeps the process alive, a request in flight does.
@@ -145,11 +148,11 @@ export function createNodeRequestExecutor(options: NodeTransportOptions, env: Pr
   }
 
   return async ({ body }) => {
-    const { request, options: requestOptions } = await (client ??= connect());
+    const { request, options: requestOptions } = (client ??= connect());
     let payload = typeof body === 'string' ? Buffer.from(body) : body;
     const requestHeaders: Record<string, string> = { ...requestOptions.headers } as Record<string, string>;
     if (payload.byteLength > GZIP_THRESHOLD_BYTES) {
-      const { gzip } = await loadZlib();
+      const { gzip } = builtin('node:zlib');
       payload = await new Promise<Buffer>((resolve, reject) => gzip(payload, (error, zipped) => (error ? reject(error) : resolve(zipped))));
       requestHeaders['content-encoding'] = 'gzip';
     }

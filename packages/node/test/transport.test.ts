@@ -267,6 +267,22 @@ describe('the spool of the Node transport', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('works out its default folder under the temp dir when first used, not when made', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'faultline-node-transport-'));
+    cleanups.push(() => rmSync(parent, { recursive: true, force: true }));
+    const asked: string[] = [];
+    const url = 'http://public@127.0.0.1:9/api/1/envelope/?sentry_key=public';
+    const tempDir = (): string => {
+      asked.push('tmpdir');
+      return parent;
+    };
+    const spool = spoolFor({ url, recordDroppedEvent: noDrops }, tempDir)!;
+    expect(asked).toEqual([]);
+    spool.pushSync({ key: '000000001-000001-test00', body: '{}\n{"type":"event"}\n{}', types: ['event'] });
+    expect(asked).toEqual(['tmpdir']);
+    expect(readdirSync(defaultSpoolDir(url, parent))).toHaveLength(1);
+  });
+
   it('is off with spoolDir: false', () => {
     expect(spoolFor({ url: 'http://public@127.0.0.1/1', recordDroppedEvent: noDrops, spoolDir: false })).toBeUndefined();
   });

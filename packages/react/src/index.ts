@@ -20,7 +20,6 @@ export {
   globalHandlersIntegration,
   httpContextIntegration,
   inboundFiltersIntegration,
-  init,
   lastEventId,
   linkedErrorsIntegration,
   makeBrowserTransport,
@@ -59,5 +58,6 @@ export type { ReactErrorInfo } from './capture-react-exception';
 export { ErrorBoundary } from './error-boundary';
 export type { ErrorBoundaryProps, FallbackProps, FallbackRender } from './error-boundary';
 export { reactErrorHandler } from './react-error-handler';
+export { init, SDK_NAME } from './sdk';
 export type { RootErrorInfo } from './react-error-handler';
 export { withErrorBoundary } from './with-error-boundary';

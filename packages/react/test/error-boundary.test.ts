@@ -38,6 +38,7 @@ describe.skipIf(chromiumMissing)('ErrorBoundary in chromium', () => {
         expect(events).toHaveLength(1);
         const event = events[0]!;
         expect(event.event_id).toBe(eventId);
+        expect(event.sdk).toMatchObject({ name: 'faultline.javascript.react', packages: [{ name: 'npm:@faultline/react' }, { name: 'npm:@faultline/browser' }] });
         expect(thrown(event)).toMatchObject({
           type: 'Error',
           value: 'Checkout failed to render',

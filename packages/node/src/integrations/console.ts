@@ -1,5 +1,5 @@
-import { format } from 'node:util';
 import { addBreadcrumb, getClient, wrapMethod, type Client, type Integration, type SeverityLevel } from '@faultline/core';
+import { builtin } from '../builtin-modules';
 
 export type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'trace';
 
@@ -31,7 +31,8 @@ export function consoleIntegration(options: ConsoleIntegrationOptions = {}, targ
     if (recording || getClient() !== client) return;
     recording = true;
     try {
-      const message = format(...args);
+      // node:util on the first call, not at start-up (see builtin-modules).
+      const message = builtin('node:util').format(...args);
       addBreadcrumb(
         {
           category: 'console',

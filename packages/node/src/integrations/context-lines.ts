@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
 import type { Event, Integration, StackFrame } from '@faultline/core';
+import { builtin } from '../builtin-modules';
 
 export interface ContextLinesOptions {
   /** Lines of source kept before and after the frame's line (default 5; 0 turns it off). */
@@ -21,7 +21,7 @@ const MAX_LINE_LENGTH = 140;
  * (`fs.promises` is read here, not imported: Node loads it on first access, not at start-up.)
  */
 export async function readSourceFile(path: string): Promise<string | undefined> {
-  const handle = await fs.promises.open(path, 'r');
+  const handle = await builtin('node:fs').promises.open(path, 'r');
   try {
     const stats = await handle.stat();
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;

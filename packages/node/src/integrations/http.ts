@@ -30,10 +30,11 @@ export function httpIntegration(options: HttpIntegrationOptions = {}, channels: 
   return {
     name: 'Http',
     setup(client) {
-      const isOwnRequest = ownRequestMatcher(client);
+      // Worked out on the first request seen, not at start-up.
+      let isOwnRequest: ((url: string) => boolean) | undefined;
       const record = (method: string | undefined, url: string | undefined, statusCode: number | undefined, failed: boolean): void => {
         try {
-          if (!url || getClient() !== client || method === 'CONNECT' || isOwnRequest(url)) return;
+          if (!url || getClient() !== client || method === 'CONNECT' || (isOwnRequest ??= ownRequestMatcher(client))(url)) return;
           addBreadcrumb(
             {
               type: 'http',

@@ -1,10 +1,11 @@
 import type * as os from 'node:os';
 import type { Context, Event, Integration } from '@faultline/core';
+import { builtin } from '../builtin-modules';
 
 /** What the context is read from; tests hand in fakes. */
 export interface NodeContextHost {
   process: Pick<NodeJS.Process, 'version' | 'uptime' | 'memoryUsage'>;
-  os: Pick<typeof os, 'type' | 'release' | 'arch' | 'totalmem' | 'freemem' | 'cpus' | 'uptime'> & { availableParallelism?: () => number };
+  os: Pick<typeof os, 'type' | 'release' | 'arch' | 'totalmem' | 'freemem' | 'cpus' | 'uptime' | 'hostname'> & { availableParallelism?: () => number };
   readFile(path: string): Promise<string>;
   /** Milliseconds; the memory figures are read again when this has moved on by a second. */
   now?: () => number;
@@ -14,23 +15,26 @@ export interface NodeContextHost {
 const MEMORY_READ_INTERVAL_MS = 1000;
 
 /** Node's own modules, loaded with the first event: start-up neither loads nor reads anything here. */
-async function loadDefaultHost(): Promise<NodeContextHost> {
-  const [nodeOs, { readFile }] = await Promise.all([import('node:os'), import('node:fs/promises')]);
-  return { process, os: nodeOs, readFile: (path) => readFile(path, 'utf8'), now: Date.now };
+function loadDefaultHost(): NodeContextHost {
+  const { promises } = builtin('node:fs');
+  return { process, os: builtin('node:os'), readFile: (path) => promises.readFile(path, 'utf8'), now: Date.now };
 }
 
 /**
- * Adds the `runtime`, `os`, `app` and `device` contexts. What cannot change is read once, on the
- * first event, so start-up does none of it; memory figures are read at most once a second.
+ * Adds the `runtime`, `os`, `app` and `device` contexts, and the host's name as `server_name` when the
+ * event has none (no `serverName` option). What cannot change is read once, on the first event, so
+ * start-up does none of it; memory figures are read at most once a second.
  */
 export function nodeContextIntegration(given?: NodeContextHost): Integration {
-  let fixed: Promise<{ host: NodeContextHost; base: Record<string, Context> }> | undefined;
+  let fixed: Promise<{ host: NodeContextHost; base: Record<string, Context>; hostname: string | undefined }> | undefined;
   let memory: { readAt: number; app_memory?: number; free_memory?: number } | undefined;
   return {
     name: 'NodeContext',
     async processEvent(event: Event): Promise<Event> {
-      fixed ??= (given ? Promise.resolve(given) : loadDefaultHost()).then(async (host) => ({ host, base: await readFixedContexts(host) }));
-      const { host, base } = await fixed;
+      fixed ??= Promise.resolve()
+        .then(() => given ?? loadDefaultHost())
+        .then(async (host) => ({ host, base: await readFixedContexts(host), hostname: safely(() => host.os.hostname()) }));
+      const { host, base, hostname } = await fixed;
       const now = host.now?.() ?? Date.now();
       if (!memory || now - memory.readAt >= MEMORY_READ_INTERVAL_MS) {
         memory = { readAt: now, app_memory: safely(() => host.process.memoryUsage.rss()), free_memory: safely(() => host.os.freemem()) };
@@ -45,6 +49,7 @@ export function nodeContextIntegration(given?: NodeContextHost): Integration {
         contexts[name] = { ...withoutUndefined(context), ...contexts[name] };
       }
       event.contexts = contexts;
+      if (hostname) event.server_name ??= hostname;
       return event;
     },
   };

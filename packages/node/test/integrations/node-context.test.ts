@@ -25,6 +25,7 @@ function fakeHost(overrides: Partial<NodeContextHost['os']> = {}): NodeContextHo
       cpus: () => [{ model: 'Test CPU', speed: 2500, times: { user: 0, nice: 0, sys: 0, idle: 0, irq: 0 } }],
       uptime: () => 1000,
       availableParallelism: () => 4,
+      hostname: () => 'web-1',
       ...overrides,
     },
     readFile: async (path: string) => {
@@ -82,6 +83,13 @@ describe('nodeContextIntegration', () => {
     const event = await run(nodeContextIntegration(fakeHost()), { contexts: { runtime: { name: 'bun' }, app: { app_name: 'mine' } } });
     expect(event.contexts!.runtime).toEqual({ name: 'bun', version: 'v20.1.0' });
     expect(event.contexts!.app).toMatchObject({ app_name: 'mine', app_memory: 50_000_000 });
+  });
+
+  it('names the host as server_name, unless the event has one (the serverName option)', async () => {
+    expect((await run(nodeContextIntegration(fakeHost()))).server_name).toBe('web-1');
+    expect((await run(nodeContextIntegration(fakeHost()), { server_name: 'mine' })).server_name).toBe('mine');
+    const nameless = await run(nodeContextIntegration(fakeHost({ hostname: () => { throw new Error('no'); } })));
+    expect(nameless).not.toHaveProperty('server_name');
   });
 
   it('names macOS and Windows, and survives a host that throws', async () => {

@@ -1,6 +1,4 @@
 import type * as Fs from 'node:fs';
-import type * as Http from 'node:http';
-import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
 import type * as Net from 'node:net';
 import type * as Os from 'node:os';
@@ -9,7 +7,7 @@ import type * as Util from 'node:util';
 import type * as Zlib from 'node:zlib';
 
 // Node's own modules are fetched when first used, not imported, for two reasons. The network and
-// compression modules cost about 15 ms to load (node:https pulls in tls and the crypto bindings),
+// compression modules cost about 15 ms to load (node:tls pulls in the crypto bindings),
 // and an app that never reports an error never needs them. And an ES module's `import … from
 // 'node:fs'` (or node:util) goes through Node's ES module facade, which reads every export at once,
 // loading fs/promises, the stream modules and readline (about 3 ms, profiled); the CommonJS object
@@ -18,8 +16,6 @@ import type * as Zlib from 'node:zlib';
 
 interface Builtins {
   'node:fs': typeof Fs;
-  'node:http': typeof Http;
-  'node:https': typeof Https;
   'node:net': typeof Net;
   'node:os': typeof Os;
   'node:tls': typeof Tls;
@@ -39,16 +35,4 @@ function defaultGetter(): BuiltinGetter {
 /** One of Node's own modules, loaded (by Node, once) the first time it is asked for. */
 export function builtin<K extends keyof Builtins>(id: K, get: BuiltinGetter = defaultGetter()): Builtins[K] {
   return get(id) as Builtins[K];
-}
-
-export interface NetworkModules {
-  http: typeof Http;
-  https: typeof Https;
-  net: typeof Net;
-  tls: typeof Tls;
-}
-
-/** node:http, node:https, node:net and node:tls: what sending needs. */
-export function networkModules(get: BuiltinGetter = defaultGetter()): NetworkModules {
-  return { http: builtin('node:http', get), https: builtin('node:https', get), net: builtin('node:net', get), tls: builtin('node:tls', get) };
 }

@@ -1,9 +1,6 @@
-import type * as http from 'node:http';
-import type * as https from 'node:https';
-import type * as tls from 'node:tls';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { logger } from '@faultline/core';
-import type { NetworkModules } from './builtin-modules';
+import { ResponseReader } from './response-reader';
 
 export type ProxyEnvironment = Record<string, string | undefined>;
 
@@ -55,70 +52,53 @@ function parseNoProxyEntry(entry: string): { name: string; port?: string } {
   return withPort ? { name: withPort[1]!, port: withPort[2] } : { name: entry };
 }
 
-function proxyAuthorization(proxy: URL): Record<string, string> {
-  if (!proxy.username && !proxy.password) return {};
+/** The `Proxy-Authorization` value for the credentials in the proxy URL, if it has any. */
+export function proxyAuthorization(proxy: URL): string | undefined {
+  if (!proxy.username && !proxy.password) return undefined;
   const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-  return { 'proxy-authorization': `Basic ${Buffer.from(credentials).toString('base64')}` };
-}
-
-export interface ProxiedRequest {
-  agent: http.Agent;
-  /** Options that send the request for `target` through the proxy. */
-  requestOptions(target: URL): http.RequestOptions;
+  return `Basic ${Buffer.from(credentials).toString('base64')}`;
 }
 
 /**
- * An https target is reached through a CONNECT tunnel, TLS end to end with the target; a plain http
- * target is requested from the proxy with the absolute URL (RFC 9110, 9.3.6 and 7.1).
+ * Asks the proxy on `socket` for a tunnel to `authority` (`host:port`) with CONNECT (RFC 9110, 9.3.6);
+ * resolves with the same socket once the proxy answered 2xx, ready for TLS with the target.
  */
-export function createProxiedRequests(
-  proxy: URL,
-  targetIsHttps: boolean,
-  agentOptions: https.AgentOptions,
-  { http, https, net, tls }: NetworkModules,
-): ProxiedRequest {
-  const proxyHost = proxy.hostname.replace(/^\[|\]$/g, '');
-  const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
-  const proxyModule = proxy.protocol === 'https:' ? https : http;
-  if (!targetIsHttps) {
-    const agent = new proxyModule.Agent(agentOptions);
-    return {
-      agent,
-      requestOptions: (target) => ({
-        hostname: proxyHost,
-        port: proxyPort,
-        path: target.href,
-        headers: { host: target.host, ...proxyAuthorization(proxy) },
-      }),
+export function tunnel(socket: Socket, authority: string, proxy: URL, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const reader = new ResponseReader(true);
+    const timer = setTimeout(() => fail(new Error(`The proxy did not open a tunnel within ${timeoutMs} ms`)), timeoutMs);
+    const stop = (): void => {
+      clearTimeout(timer);
+      socket.off('data', onData).off('end', onClose).off('close', onClose).off('error', fail);
     };
-  }
-  const agent = new https.Agent(agentOptions);
-  agent.createConnection = (options, callback) => {
-    const authority = `${options.host}:${options.port}`;
-    const connect = proxyModule.request({
-      host: proxyHost,
-      port: proxyPort,
-      method: 'CONNECT',
-      path: authority,
-      headers: { host: authority, ...proxyAuthorization(proxy) },
-      agent: false,
-    });
-    const fail = (error: Error): void => callback?.(error, undefined as unknown as Duplex);
-    connect.once('connect', (response, socket) => {
-      if (response.statusCode !== 200) {
-        socket.destroy();
-        fail(new Error(`The proxy refused the tunnel to ${authority}: ${response.statusCode}`));
+    function fail(error: Error): void {
+      stop();
+      socket.destroy();
+      reject(error);
+    }
+    function onClose(): void {
+      fail(new Error(`The proxy closed the connection instead of tunnelling to ${authority}`));
+    }
+    function onData(chunk: Buffer): void {
+      let complete: boolean;
+      try {
+        complete = reader.push(chunk);
+      } catch (error) {
+        fail(error as Error);
         return;
       }
-      const { path: _path, ...tlsOptions } = options as tls.ConnectionOptions & { path?: string };
-      // The agent leaves `servername` empty for an IP address, where SNI is not allowed (RFC 6066, 3).
-      const host = String(options.host);
-      const servername = tlsOptions.servername ?? (net.isIP(host) ? undefined : host);
-      callback?.(null, tls.connect({ ...tlsOptions, socket, servername }));
-    });
-    connect.once('error', fail);
-    connect.end();
-    return undefined;
-  };
-  return { agent, requestOptions: () => ({}) };
+      if (!complete) return;
+      const status = reader.head!.statusCode;
+      if (status >= 300) {
+        fail(new Error(`The proxy refused the tunnel to ${authority}: ${status}`));
+        return;
+      }
+      stop();
+      if (reader.rest) socket.unshift(reader.rest);
+      resolve(socket);
+    }
+    socket.on('data', onData).on('end', onClose).on('close', onClose).on('error', fail);
+    const authorization = proxyAuthorization(proxy);
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n${authorization ? `proxy-authorization: ${authorization}\r\n` : ''}\r\n`, 'latin1');
+  });
 }

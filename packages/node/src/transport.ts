@@ -1,9 +1,9 @@
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import type { AgentOptions as HttpsAgentOptions } from 'node:https';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createTransport, logger, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
-import { builtin, networkModules } from './builtin-modules';
-import { createProxiedRequests, proxyFor, type ProxyEnvironment } from './proxy';
+import { builtin } from './builtin-modules';
+import { createHttpClient, type Connector, type HttpClient } from './http-client';
+import { proxyAuthorization, proxyFor, tunnel, type ProxyEnvironment } from './proxy';
 import { createSpool, type Spool } from './spool';
 
 export interface NodeTransportOptions extends TransportOptions {
@@ -28,13 +28,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 // Small envelopes cost more CPU to compress than they save on the wire.
 const GZIP_THRESHOLD_BYTES = 32 * 1024;
 
-interface Client {
-  request(options: RequestOptions, onResponse: (response: IncomingMessage) => void): ClientRequest;
-  options: RequestOptions;
-}
-
 /**
- * The Node transport: core's queue, rate limits and retries over node:http/https, with the disk
+ * The Node transport: core's queue, rate limits and retries over HTTP/1.1 (http-client.ts), with the disk
  * spool as its store. Nothing is loaded, read or made on disk until it is needed.
  */
 export function makeNodeTransport(options: NodeTransportOptions, env: ProxyEnvironment = process.env): Transport {
@@ -115,83 +110,79 @@ function fnv1a64(text: string): string {
 
 export function createNodeRequestExecutor(options: NodeTransportOptions, env: ProxyEnvironment = process.env): RequestExecutor {
   const target = new URL(options.url);
-  const isHttps = target.protocol === 'https:';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const proxy = proxyFor(target, options.proxy, env);
-  const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-sentry-envelope' };
-  let client: Client | undefined;
-
-  /** The agent and the request options, made on first use (which loads the network modules). */
-  function connect(): Client {
-    const modules = networkModules();
-    const { http, https } = modules;
-    // Node's keep-alive agent unrefs idle sockets (Agent#keepSocketAlive) and refs them again for a
-    // request: a waiting connection never keeps the process alive, a request in flight does.
-    const agentOptions: HttpsAgentOptions = { keepAlive: true, maxSockets: 30, ...(options.caCerts ? { ca: options.caCerts } : {}) };
-    const proxied = proxy ? createProxiedRequests(proxy, isHttps, agentOptions, modules) : undefined;
-    const agent = proxied?.agent ?? (isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions));
-    const extra = proxied?.requestOptions(target) ?? {};
-    return {
-      request: proxy && !isHttps ? (proxy.protocol === 'https:' ? https.request : http.request) : isHttps ? https.request : http.request,
-      // Made once: building them from the URL for each request is measurable at one request per event.
-      options: {
-        protocol: proxy && !isHttps ? proxy.protocol : target.protocol,
-        hostname: target.hostname.replace(/^\[|\]$/g, ''),
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        method: 'POST',
-        agent,
-        ...extra,
-        headers: { ...headers, ...extra.headers },
-      },
-    };
-  }
+  // The same request line and headers for every envelope: only the length (and encoding) differ.
+  const head = requestHead(target, proxy, options.headers);
+  let client: HttpClient | undefined;
 
   return async ({ body }) => {
-    const { request, options: requestOptions } = (client ??= connect());
-    let payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const requestHeaders: Record<string, string> = { ...requestOptions.headers } as Record<string, string>;
+    client ??= createHttpClient(connector(target, proxy, options.caCerts, timeoutMs));
+    let payload = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    let encoding = '';
     if (payload.byteLength > GZIP_THRESHOLD_BYTES) {
       const { gzip } = builtin('node:zlib');
       payload = await new Promise<Buffer>((resolve, reject) => gzip(payload, (error, zipped) => (error ? reject(error) : resolve(zipped))));
-      requestHeaders['content-encoding'] = 'gzip';
+      encoding = 'content-encoding: gzip\r\n';
     }
-    requestHeaders['content-length'] = String(payload.byteLength);
-    const send = (canRetry: boolean): Promise<TransportResponse> =>
-      new Promise<TransportResponse>((resolve, reject) => {
-        const outgoing = request({ ...requestOptions, headers: requestHeaders }, (response) => {
-          const done = (): void => {
-            clearTimeout(timer);
-            resolve({
-              statusCode: response.statusCode,
-              headers: {
-                'x-sentry-rate-limits': headerValue(response.headers['x-sentry-rate-limits']),
-                'retry-after': headerValue(response.headers['retry-after']),
-              },
-            });
-          };
-          // The body is read to its end so the socket goes back to the pool.
-          response.resume();
-          response.once('end', done);
-          response.once('close', done);
-        });
-        // A deadline for the whole request, not only for idle time (which is what `timeout` means).
-        const timer = setTimeout(() => outgoing.destroy(new Error(`No response within ${timeoutMs} ms`)), timeoutMs);
-        timer.unref();
-        outgoing.once('error', (error: NodeJS.ErrnoException) => {
-          clearTimeout(timer);
-          // The server closed a kept-alive connection just as it was reused: not an outage, try once
-          // more on a new one (Node's documented race, see `request.reusedSocket`).
-          if (canRetry && outgoing.reusedSocket && error.code === 'ECONNRESET') resolve(send(false));
-          else reject(error);
-        });
-        outgoing.end(payload);
-      });
-    return send(true);
+    const response = await client.send(`${head}${encoding}content-length: ${payload.byteLength}\r\n\r\n`, payload, timeoutMs);
+    return {
+      statusCode: response.statusCode,
+      headers: { 'x-sentry-rate-limits': response.headers['x-sentry-rate-limits'] ?? null, 'retry-after': response.headers['retry-after'] ?? null },
+    };
   };
 }
 
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
+/**
+ * `POST` and the headers but the length. Through a proxy, a plain http target is asked for with its
+ * absolute URL (RFC 9112, 3.2.2); an https one goes through a tunnel and is asked for as if direct.
+ */
+function requestHead(target: URL, proxy: URL | undefined, extra: Record<string, string> = {}): string {
+  const viaProxy = proxy && target.protocol === 'http:';
+  const headers: Record<string, string> = { host: target.host };
+  for (const [name, value] of Object.entries(extra)) {
+    // What goes on the wire must not be able to end the head early or smuggle a header (RFC 9110, 5.1, 5.5).
+    if (TOKEN.test(name) && typeof value === 'string' && FIELD_VALUE.test(value)) headers[name.toLowerCase()] = value;
+    else logger.warn(`Ignoring the header ${JSON.stringify(name)}: not a valid HTTP header.`);
+  }
+  headers['content-type'] = 'application/x-sentry-envelope';
+  const authorization = viaProxy ? proxyAuthorization(proxy) : undefined;
+  if (authorization) headers['proxy-authorization'] = authorization;
+  let head = `POST ${viaProxy ? `${target.origin}${target.pathname}${target.search}` : `${target.pathname}${target.search}`} HTTP/1.1\r\n`;
+  for (const name in headers) if (!FRAMING.has(name)) head += `${name}: ${headers[name]}\r\n`;
+  return head;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Headers the client writes itself for each request. */
+const FRAMING = new Set(['content-length', 'content-encoding', 'transfer-encoding', 'connection']);
+
+/**
+ * How a connection to the server is made: directly, through an http(s) proxy, or for an https target
+ * through a CONNECT tunnel with TLS end to end. node:tls is loaded only when something is https.
+ */
+function connector(target: URL, proxy: URL | undefined, ca: NodeTransportOptions['caCerts'], timeoutMs: number): Connector {
+  const net = builtin('node:net');
+  const isHttps = target.protocol === 'https:';
+  const host = bare(target.hostname);
+  const port = Number(target.port) || (isHttps ? 443 : 80);
+  // No SNI for an IP address (RFC 6066, 3).
+  const serverName = (name: string): string | undefined => (net.isIP(name) ? undefined : name);
+  const toTarget = (socket?: Socket): Socket =>
+    builtin('node:tls').connect({ host, port, socket, servername: serverName(host), ...(ca ? { ca } : {}) });
+  if (!proxy) return isHttps ? () => toTarget() : () => net.connect({ host, port });
+  const proxyHost = bare(proxy.hostname);
+  const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
+  const toProxy = (): Socket =>
+    proxy.protocol === 'https:'
+      ? builtin('node:tls').connect({ host: proxyHost, port: proxyPort, servername: serverName(proxyHost) })
+      : net.connect({ host: proxyHost, port: proxyPort });
+  if (!isHttps) return toProxy;
+  return async () => toTarget(await tunnel(toProxy(), `${target.hostname}:${port}`, proxy, timeoutMs));
+}
+
+/** A URL's host name without the brackets of an IPv6 address. */
+function bare(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '');
 }

@@ -109,6 +109,18 @@ describe('Node request executor', () => {
     expect(server.received[0]!.body.toString()).toBe(body);
   });
 
+  it('leaves out extra headers that could end the head early or smuggle another header', async () => {
+    const server = await startServer();
+    const headers = { 'x-good': 'yes', 'x-bad': 'a\r\nx-smuggled: 1', 'bad name': 'b', 'Content-Length': '1' };
+    const send = createNodeRequestExecutor({ url: `${server.url}/e`, recordDroppedEvent: noDrops, headers }, {});
+    expect((await send({ body: 'hello' })).statusCode).toBe(200);
+    const [request] = server.received;
+    expect(request!.headers).toMatchObject({ 'x-good': 'yes', 'content-length': '5' });
+    expect(Object.keys(request!.headers)).not.toContain('x-smuggled');
+    expect(Object.keys(request!.headers)).not.toContain('x-bad');
+    expect(request!.body.toString()).toBe('hello');
+  });
+
   it('gzips bodies over 32 KiB', async () => {
     const server = await startServer();
     const send = createNodeRequestExecutor({ url: `${server.url}/e`, recordDroppedEvent: noDrops }, {});

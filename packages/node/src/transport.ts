@@ -25,14 +25,34 @@ export interface NodeTransportOptions extends TransportOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** core's default wait before an earlier run's envelopes go out (TransportOptions.drainDelayMs). */
+const DEFAULT_DRAIN_DELAY_MS = 1000;
 // Small envelopes cost more CPU to compress than they save on the wire.
 const GZIP_THRESHOLD_BYTES = 32 * 1024;
 
 /**
  * The Node transport: core's queue, rate limits and retries over HTTP/1.1 (http-client.ts), with the disk
- * spool as its store. Nothing is loaded, read or made on disk until it is needed.
+ * spool as its store. It is made on first use, or once an earlier run's envelopes in the spool are due
+ * (after `drainDelayMs`): making the spool, the store layer and the request executor is about 1.5 ms that
+ * start-up need not pay (profiled). Nothing is loaded, read or made on disk until it is needed.
  */
 export function makeNodeTransport(options: NodeTransportOptions, env: ProxyEnvironment = process.env): Transport {
+  let made: Transport | undefined;
+  const transport = (): Transport => (made ??= createNodeTransport(options, env));
+  if (!options.store && options.spoolDir !== false) {
+    const delay = options.drainDelayMs;
+    const due = setTimeout(transport, delay !== undefined && delay >= 0 && Number.isFinite(delay) ? delay : DEFAULT_DRAIN_DELAY_MS);
+    due.unref();
+  }
+  return {
+    send: (envelope) => transport().send(envelope),
+    flush: (timeoutMs) => (made ? made.flush(timeoutMs) : Promise.resolve(true)),
+    // Sends from now on must reach the disk before they are tried: the transport has to exist for that.
+    prepareForExit: () => transport().prepareForExit?.(),
+  };
+}
+
+function createNodeTransport(options: NodeTransportOptions, env: ProxyEnvironment): Transport {
   const spool = options.store ? undefined : spoolFor(options);
   const send = createNodeRequestExecutor(options, env);
   const transport = createTransport({ ...options, store: options.store ?? spool }, spool ? reportingOutages(send, spool) : send);

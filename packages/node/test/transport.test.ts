@@ -322,6 +322,23 @@ describe('the spool of the Node transport', () => {
 });
 
 describe('start-up of the Node transport', () => {
+  it('reads nothing and makes nothing until it first sends or an earlier run\'s envelopes are due', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const read: string[] = [];
+    const env = new Proxy({} as Record<string, string | undefined>, {
+      get: (_, name) => void read.push(String(name)),
+    });
+    const url = `${receiver.url}/api/3/envelope/?sentry_version=7&sentry_key=public&sentry_client=test%2F1`;
+    const transport = makeNodeTransport({ url, recordDroppedEvent: noDrops, spoolDir: false }, env);
+    expect(await transport.flush(100)).toBe(true);
+    expect(read).toEqual([]);
+    const event = { event_id: 'd'.repeat(32), timestamp: Date.now() / 1000, platform: 'node', logentry: { message: 'first' } };
+    await transport.send(createEnvelope({ event_id: event.event_id }, [[{ type: 'event' }, event]]));
+    expect(read).toContain('http_proxy');
+    expect(receiver.events().map((e) => e.event_id)).toEqual([event.event_id]);
+  });
+
   it('loads no network, compression or promise-based fs module until it sends', () => {
     const dist = join(__dirname, '../dist/cjs/index.cjs');
     const script = `

@@ -20,6 +20,8 @@ export const STACKTRACE_FRAME_LIMIT = 50;
 // Sentry's parsers skip longer lines: a regular expression over a megabyte of minified code on one
 // line costs far more than the frame is worth.
 const MAX_LINE_LENGTH = 1024;
+/** Frames kept per parser, by line (at most MAX_LINE_LENGTH each: 256 KiB of lines at worst). */
+const FRAME_CACHE_SIZE = 256;
 const UNKNOWN_FUNCTION = '?';
 
 // Linear stand-ins for the tests error-stack-parser runs to pick its V8 or Firefox/Safari reader
@@ -53,13 +55,25 @@ export function defaultIsInApp(filename: string): boolean {
  */
 export function createStackParser(options: StackParserOptions = {}): StackParser {
   const isInApp = options.isInApp ?? defaultIsInApp;
+  // The same code throws from the same lines again and again, and parsing a line (the library, then
+  // the platform's file name functions) is most of the cost of a stack: each line's frame is kept,
+  // the oldest going first past the bound, and handed out as a copy (later steps add to frames).
+  const made = new Map<string, StackFrame | undefined>();
+  const frameFor = (line: string): StackFrame | undefined => {
+    if (!made.has(line)) {
+      if (made.size >= FRAME_CACHE_SIZE) made.delete(made.keys().next().value!);
+      made.set(line, toFrame(line, options, isInApp));
+    }
+    const frame = made.get(line);
+    return frame && { ...frame };
+  };
   return (stack, skipFirstLines = 0) => {
     try {
       if (typeof stack !== 'string' || stack === '') return [];
       const skip = Math.max(0, Math.floor(skipFirstLines) || 0);
       const innermostFirst: StackFrame[] = [];
       for (const line of frameLines(stack, STACKTRACE_FRAME_LIMIT + skip)) {
-        const frame = toFrame(line, options, isInApp);
+        const frame = frameFor(line);
         if (frame) innermostFirst.push(frame);
       }
       return innermostFirst.slice(skip, skip + STACKTRACE_FRAME_LIMIT).reverse();

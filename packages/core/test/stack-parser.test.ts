@@ -115,6 +115,31 @@ describe('createStackParser', () => {
     expect(hostile(stack)[0]).toMatchObject({ filename: '/srv/app/src/b.js', in_app: false });
   });
 
+  it('reads each line once, and hands out frames that later steps may change without effect on the next stack', () => {
+    const read: string[] = [];
+    const counting = createStackParser({ isInApp: (filename) => (read.push(filename), true) });
+    const stack = (message: string): string => `Error: ${message}\n    at a (/app/a.js:1:1)\n    at b (/app/b.js:2:2)`;
+    const first = counting(stack('one'));
+    first[1]!.pre_context = ['changed'];
+    first[1]!.function = 'changed';
+    const second = counting(stack('two'));
+    expect(second).toEqual([
+      { filename: '/app/b.js', function: 'b', lineno: 2, colno: 2, in_app: true },
+      { filename: '/app/a.js', function: 'a', lineno: 1, colno: 1, in_app: true },
+    ]);
+    expect(read).toEqual(['/app/a.js', '/app/b.js']);
+  });
+
+  it('keeps at most a bounded number of lines, reading again a line it let go', () => {
+    const read: string[] = [];
+    const counting = createStackParser({ isInApp: (filename) => (read.push(filename), true) });
+    for (let i = 0; i < 300; i++) counting(`Error\n    at f (/app/file${i}.js:1:1)`);
+    counting('Error\n    at f (/app/file299.js:1:1)');
+    expect(read).toHaveLength(300);
+    expect(counting('Error\n    at f (/app/file0.js:1:1)')).toEqual([{ filename: '/app/file0.js', function: 'f', lineno: 1, colno: 1, in_app: true }]);
+    expect(read).toHaveLength(301);
+  });
+
   it('stays quick on a huge or hostile stack string', () => {
     const longLine = '@'.repeat(1_000) + ' :1';
     const stack = `Error: x\n${`${longLine}\n`.repeat(20_000)}${'x'.repeat(5_000_000)}\n    at real (/app/src/r.js:1:1)`;

@@ -5,9 +5,12 @@
 // ones with preserveModules (bundlers that drop whole unused modules do best with those). CDN bundles
 // are IIFEs in build/bundles/ (.js, .min.js without debug logging, .debug.min.js) plus a .min.js.sri
 // file with the sha384 integrity value.
+// "inline": ["dep", …] builds those dependencies into the package's own files, with a banner naming the
+// notices file that carries their licences (THIRD-PARTY-NOTICES.md).
 // FAULTLINE_PACKAGES=core,node limits the build to some packages.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import typescript from '@rollup/plugin-typescript';
@@ -46,6 +49,7 @@ function packageConfigs(name) {
   const build = pkg.faultline?.build ?? {};
   const entries = build.entries ?? ['index'];
   const input = Object.fromEntries(entries.map((e) => [e, `${dir}/src/${e}.ts`]));
+  const inlined = inlining(dir, build.inline ?? []);
   const ts = () =>
     typescript({
       tsconfig: `${dir}/tsconfig.json`,
@@ -64,11 +68,11 @@ function packageConfigs(name) {
   const configs = [
     {
       input,
-      external: isExternal,
-      plugins: [defines(pkg, true), ts()],
+      external: inlined.external,
+      plugins: [defines(pkg, true), ts(), ...inlined.plugins],
       output: [
-        { dir: `${dir}/dist/esm`, format: 'es', ...layout('mjs'), sourcemap: true, plugins: [removeStaleFiles()] },
-        { dir: `${dir}/dist/cjs`, format: 'cjs', ...layout('cjs'), exports: 'named', sourcemap: true, plugins: [removeStaleFiles()] },
+        { dir: `${dir}/dist/esm`, format: 'es', ...layout('mjs'), banner: inlined.banner, sourcemap: true, plugins: [removeStaleFiles()] },
+        { dir: `${dir}/dist/cjs`, format: 'cjs', ...layout('cjs'), banner: inlined.banner, exports: 'named', sourcemap: true, plugins: [removeStaleFiles()] },
       ],
     },
     {
@@ -83,6 +87,36 @@ function packageConfigs(name) {
   ];
   for (const bundle of build.bundles ?? []) configs.push(...cdnConfigs(dir, pkg, bundle));
   return configs;
+}
+
+// Builds the named dependencies into the package's files instead of importing them. For Node this saves
+// at start-up what loading them costs: error-stack-parser and stackframe are CommonJS, and an ES module
+// importing CommonJS makes Node load its CommonJS loader and run cjs-module-lexer over the files.
+const NOTICES = 'THIRD-PARTY-NOTICES.md';
+
+function inlining(dir, names) {
+  if (names.length === 0) return { external: isExternal, plugins: [], banner: undefined };
+  const isInlined = (id) => names.some((name) => id === name || id.startsWith(`${name}/`));
+  return {
+    // node-resolve resolves the entries too ("packages/core/src/index.ts"), which look bare: no importer.
+    external: (id, importer) => importer !== undefined && isExternal(id) && !isInlined(id),
+    plugins: [resolve({ preferBuiltins: true }), commonjs()],
+    banner: `/*! Contains ${contained(dir, names)}: licence texts in ${NOTICES}. */`,
+  };
+}
+
+// "name version (licence)" of each package, checking that the package's notices file carries its licence
+// (MIT asks for each licence to travel with the code).
+function contained(dir, names, resolveFrom = dir) {
+  const notices = readFileSync(`${dir}/${NOTICES}`, 'utf8');
+  const requireFromPackage = createRequire(path.resolve(resolveFrom, 'package.json'));
+  return names
+    .map((name) => {
+      if (!notices.includes(`## ${name}\n`)) throw new Error(`${dir}/${NOTICES} has no "## ${name}" section with its licence`);
+      const { version, license } = requireFromPackage(`${name}/package.json`);
+      return `${name} ${version} (${license})`;
+    })
+    .join(', ');
 }
 
 // Removes what an earlier build left in the output folder and this one did not write (the files of a
@@ -107,12 +141,15 @@ function removeStaleFiles() {
 
 function cdnConfigs(dir, pkg, { input, name, global }) {
   const out = `${dir}/build/bundles`;
+  // The bundles carry core's error-stack-parser (stackframe is replaced by a stand-in of ours).
+  const banner = `/*! Faultline ${pkg.version} (MIT). Contains ${contained(dir, ['error-stack-parser'], 'packages/core')}: licence texts in ${NOTICES}. */`;
   const base = (debug, min) => ({
     input: `${dir}/${input}`,
     plugins: [
       defines(pkg, debug),
       workspaceSources(),
       standIns(),
+      errorStackParserForCdn(),
       resolve({ browser: true }),
       commonjs(),
       typescript({
@@ -132,6 +169,7 @@ function cdnConfigs(dir, pkg, { input, name, global }) {
       file: `${out}/${name}${min ? (debug ? '.debug.min' : '.min') : ''}.js`,
       format: 'iife',
       name: global,
+      banner,
       sourcemap: true,
       // Without debug, calls to the debug logger go whole, their message strings with them.
       plugins: min ? [terser({ compress: { passes: 2, pure_funcs: debug ? [] : ['logger.log', 'logger.warn', 'logger.error'] }, mangle: { properties: { regex: /^_[a-z]/ } } }), ...(debug ? [] : [sri()])] : [],
@@ -153,12 +191,52 @@ function workspaceSources() {
 }
 
 // Dependencies that CDN bundles replace with a smaller module doing what the bundle uses of them.
-const STAND_INS = { stackframe: 'packages/browser/src/stack-frame-stand-in.cjs' };
+const STAND_INS = { stackframe: 'packages/browser/src/stack-frame-stand-in.mjs' };
 
 function standIns() {
   return {
     name: 'faultline-stand-ins',
     resolveId: (id) => (Object.hasOwn(STAND_INS, id) ? path.resolve(STAND_INS[id]) : null),
+  };
+}
+
+// error-stack-parser 3.0.0 for CDN bundles: an ES module (no UMD wrapper, no CommonJS interop) without
+// its Opera 9-11 parsers, which `parse` reaches only for errors with `stacktrace` or
+// `opera#sourceloc` (Presto, last released 2013). Its V8, SpiderMonkey and JavaScriptCore parsers stay
+// as they are. The cut code is blanked rather than removed, so positions (and source maps) hold.
+// Fails the build when the library's layout is not the one expected (a new version: look again).
+function errorStackParserForCdn() {
+  const blank = (text) => text.replace(/[^\n]/g, ' ');
+  return {
+    name: 'faultline-error-stack-parser',
+    transform(code, id) {
+      if (!id.replaceAll('\\', '/').endsWith('/node_modules/error-stack-parser/error-stack-parser.js')) return null;
+      const fail = (what) => this.error(`error-stack-parser is not laid out as expected (${what}); see errorStackParserForCdn`);
+      // (function (root, factory) { ...UMD... }(this, function ErrorStackParser(StackFrame) { ... return {...}; }));
+      const umd = this.parse(code).body[0]?.expression;
+      const factory = umd?.arguments?.[1];
+      if (umd?.type !== 'CallExpression' || factory?.id?.name !== 'ErrorStackParser') fail('UMD wrapper');
+      const api = factory.body.body.at(-1)?.argument;
+      const methods = api?.properties ?? [];
+      const opera = methods.filter((method) => /^parseOpera/.test(method.key.name));
+      const kept = methods.filter((method) => !opera.includes(method));
+      const first = kept[0]?.value?.body?.body?.[0];
+      if (opera.length !== 4 || kept.at(-1)?.key.name !== 'parseFFOrSafari' || kept[0].key.name !== 'parse' || !/parseOpera/.test(code.slice(first?.consequent?.start, first?.consequent?.end))) fail('Opera parsers');
+      const cuts = [
+        [first.start, first.alternate.start],
+        [kept.at(-1).end, opera.at(-1).end],
+      ];
+      // The wrapper's lines, blank, hold the import and the export (lines stay where they were).
+      const header = blank(code.slice(0, factory.start));
+      const last = header.lastIndexOf('\n');
+      let out = `import StackFrame from 'stackframe';${header.slice(header.indexOf('\n'), last)}export default (${header.slice(last)}`;
+      let at = factory.start;
+      for (const [start, end] of cuts) {
+        out += code.slice(at, start) + blank(code.slice(start, end));
+        at = end;
+      }
+      return { code: `${out}${code.slice(at, factory.end)})(StackFrame);\n`, map: null };
+    },
   };
 }
 

@@ -176,6 +176,12 @@ function problemsOf(packed: Packed, unpacked: string): string[] {
   for (const file of files) if (UNWANTED.some((pattern) => pattern.test(file))) say(`packs ${file}`);
 
   const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+  for (const file of files.filter((name) => /\.[cm]?js$/.test(name))) {
+    // Dependencies built into our files (rollup.config.mjs: "inline", and the CDN bundles) keep their
+    // licences in a notices file.
+    const notices = /^\/\*!.* licence texts in (\S+)\. \*\//.exec(readFileSync(path.join(unpacked, file), 'utf8'))?.[1];
+    if (notices && !has.has(notices)) say(`${file} contains other packages' code, but their licences (${notices}) are not packed`);
+  }
   for (const file of files) {
     const isModule = /\.[cm]?js$/.test(file) && !file.startsWith('build/bundles/');
     const isDeclaration = /\.d\.[cm]?ts$/.test(file);

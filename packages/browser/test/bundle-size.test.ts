@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bundleFile, bundleIntegrity } from './harness/bundle';
 
 // The issue's budget for faultline.min.js with global handlers, wrapping, all breadcrumbs, dedupe,
-// filters, linked errors and the fetch/beacon transport is 10 KB gzipped (aim 8 KB). It is NOT met yet
-// (16.0 KB, down from 19.2 KB: the store-less base transport, the stackframe stand-in, one walk that
-// bounds and scrubs, the full pipeline pieces left to the npm packages; `npm run bench` reports it as
-// a miss), so this test holds the line where the bundle is today: it fails on any growth. Lower
-// CEILING_BYTES with every cut, down to BUDGET_BYTES.
+// filters, linked errors and the fetch/beacon transport is 10 KB gzipped (aim 8 KB). It is NOT met
+// yet (14,736 bytes, down from 19,188: the store-less transport that tries each envelope once, the
+// stackframe stand-in and error-stack-parser without its Opera parsers, the client's light pass over
+// events instead of the schema table, the full pipeline pieces (the forms of rare values among them)
+// left to the npm packages; `npm run bench` reports it as a miss), so this test holds the line where
+// the bundle is today: it fails on any growth. Lower CEILING_BYTES with every cut, down to
+// BUDGET_BYTES.
 const BUDGET_BYTES = 10 * 1024;
-const CEILING_BYTES = 16_200;
+const CEILING_BYTES = 14_880;
 
 describe('the CDN bundle', () => {
   const minified = readFileSync(bundleFile('faultline.min.js'));
@@ -20,6 +23,14 @@ describe('the CDN bundle', () => {
     const gzipped = gzipSync(minified, { level: 9 }).length;
     console.log(`faultline.min.js: ${minified.length} bytes, ${gzipped} bytes gzipped (ceiling ${CEILING_BYTES}, budget ${BUDGET_BYTES})`);
     expect(gzipped).toBeLessThanOrEqual(CEILING_BYTES);
+  });
+
+  it('names its licence and that of the library it contains, whose text the package ships', () => {
+    for (const file of ['faultline.js', 'faultline.min.js', 'faultline.debug.min.js']) {
+      const head = readFileSync(bundleFile(file), 'utf8').slice(0, 300);
+      expect(head, file).toMatch(/^\/\*! Faultline \S+ \(MIT\)\. Contains error-stack-parser \S+ \(MIT\): licence texts in THIRD-PARTY-NOTICES\.md\. \*\//);
+    }
+    expect(readFileSync(join(__dirname, '../THIRD-PARTY-NOTICES.md'), 'utf8')).toContain('## error-stack-parser');
   });
 
   it('has its sha384 integrity value beside it', () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultStackParser } from '../src/stack-parser';
+import { bundleFile } from './harness/bundle';
 import { ENGINES, launch, unavailable, type Engine } from './harness/browsers';
 import { startStaticServer } from './harness/static-server';
 
@@ -103,4 +104,14 @@ it('marks extension and native frames as not the app', () => {
   ]);
   expect(names('moz@moz-extension://abc/x.js:1:1\n')).toEqual(['moz']);
   expect(defaultStackParser('moz@moz-extension://abc/x.js:1:1\n')[0]!.in_app).toBe(false);
+});
+
+// The CDN bundle carries error-stack-parser without its Opera parsers and with a stand-in for
+// `stackframe` (rollup.config.mjs): its parser must read every recorded stack as the npm one does.
+it('parses every recorded stack in the CDN bundle as in the npm package', () => {
+  const sandbox: Record<string, any> = {};
+  new Function('window', 'self', 'globalThis', `${readFileSync(bundleFile('faultline.min.js'), 'utf8')}\n;window.Faultline = Faultline;`)(sandbox, sandbox, sandbox);
+  const stacks = ENGINES.flatMap((engine) => Object.values(recorded[engine] ?? {}));
+  expect(stacks.length).toBeGreaterThan(10);
+  for (const stack of stacks) expect(sandbox.Faultline.defaultStackParser(stack)).toEqual(defaultStackParser(stack));
 });

@@ -6,7 +6,7 @@ import { uuid4 } from './event-id';
 import { eventFromMessage, eventFromUnknown } from './exception';
 import type { Integration } from './integration';
 import { logger, warnOnce } from './logger';
-import { cleanEvent } from './event-limits';
+import { boundEvent } from './event-bounds';
 import { dropOverSize } from './event-trim';
 import type { ClientOptions } from './options';
 import { applyScopesToEvent, type EventProcessor, type Scope } from './scope';
@@ -254,9 +254,9 @@ export class Client {
       }
       if (!event || typeof event !== 'object') return this.recordDroppedEvent('before_send', 'error');
     }
-    const { normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue } = this._options;
+    const { normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue, cleanEvent = boundEvent, fitEvent = dropOverSize } = this._options;
     const cleaned = cleanEvent(event, { depth: normalizeDepth, maxValueLength, denyFields, sendDefaultPii, exoticValue });
-    const bounded = (this._options.fitEvent ?? dropOverSize)(cleaned, MAX_EVENT_BYTES, true);
+    const bounded = fitEvent(cleaned, MAX_EVENT_BYTES, true);
     if (!bounded) return this.recordDroppedEvent('send_error', 'error');
     this._send(createEnvelope(this._envelopeHeader(bounded.event_id), [[{ type: 'event' }, bounded]]));
   }

@@ -47,39 +47,38 @@ type Json = Record<string, any>;
  */
 type Spec = string | Spec[] | { [key: string]: Spec };
 
-const FRAME: Spec = {
-  ...kinds('s', 'filename abs_path function module platform context_line'),
-  ...kinds('u', 'lineno colno'),
-  in_app: 'b',
-  pre_context: ['s'],
-  post_context: ['s'],
-  vars: 'o',
-};
-const USER: Record<string, Spec> = { ...kinds('s', 'id email username name ip_address segment'), data: 'o' };
-const EVENT: Spec = {
-  ...kinds('s', 'event_id platform logger transaction server_name release dist environment'),
-  timestamp: 't',
-  level: 'l',
-  logentry: { message: 's', formatted: 's', params: 'j' },
-  fingerprint: ['s'],
-  tags: { '*': 'k' },
-  user: USER,
-  extra: 'o',
-  contexts: { '#': 'c' },
-  breadcrumbs: { values: [{ ...kinds('s', 'type category message'), level: 'l', timestamp: 't', data: 'o' }] },
-  request: { ...kinds('s', 'url method query_string'), headers: { '#': 's' }, cookies: { '#': 's' }, env: 'o', data: 'j' },
-  exception: {
-    values: [
-      {
-        ...kinds('s', 'type value module'),
-        mechanism: { ...kinds('s', 'type source'), ...kinds('b', 'handled synthetic is_exception_group'), ...kinds('u', 'exception_id parent_id'), data: 'o' },
-        stacktrace: { frames: [FRAME] },
-      },
-    ],
+const FRAME: Spec = fields({ in_app: 'b', pre_context: ['s'], post_context: ['s'], vars: 'o' }, 's', 'filename abs_path function module platform context_line', 'u', 'lineno colno');
+const USER: Record<string, Spec> = fields({ data: 'o' }, 's', 'id email username name ip_address segment');
+const EVENT: Spec = fields(
+  {
+    timestamp: 't',
+    level: 'l',
+    logentry: { message: 's', formatted: 's', params: 'j' },
+    fingerprint: ['s'],
+    tags: { '*': 'k' },
+    user: USER,
+    extra: 'o',
+    contexts: { '#': 'c' },
+    breadcrumbs: { values: [fields({ level: 'l', timestamp: 't', data: 'o' }, 's', 'type category message')] },
+    request: fields({ headers: { '#': 's' }, cookies: { '#': 's' }, env: 'o', data: 'j' }, 's', 'url method query_string'),
+    exception: {
+      values: [
+        fields(
+          {
+            mechanism: fields({ data: 'o' }, 's', 'type source', 'b', 'handled synthetic is_exception_group', 'u', 'exception_id parent_id'),
+            stacktrace: { frames: [FRAME] },
+          },
+          's',
+          'type value module',
+        ),
+      ],
+    },
+    sdk: { name: 's', version: 's', integrations: ['s'], packages: [{ name: 's', version: 's' }] },
+    modules: { '*': 's' },
   },
-  sdk: { name: 's', version: 's', integrations: ['s'], packages: [{ name: 's', version: 's' }] },
-  modules: { '*': 's' },
-};
+  's',
+  'event_id platform logger transaction server_name release dist environment',
+);
 
 // Relay rejects tag keys and values over 200 characters.
 const MAX_TAG_LENGTH = 197;
@@ -191,9 +190,13 @@ export function cleanEvent(event: Event, options: NormalizeEventOptions = {}): E
   return out as Event;
 }
 
-/** `{ ...kinds('s', 'a b') }` is `{ a: 's', b: 's' }`. */
-function kinds(kind: string, names: string): Record<string, Spec> {
-  const out: Record<string, Spec> = {};
-  for (const name of names.split(' ')) out[name] = kind;
-  return out;
+/**
+ * `fields({ c: 'b' }, 's', 'a b')` is `{ c: 'b', a: 's', b: 's' }`: `spec` with the names of each
+ * (kind, names) pair added. Marked free of side effects, so that a bundle without `cleanEvent` (the
+ * CDN bundle's) leaves the tables out too.
+ */
+/*@__NO_SIDE_EFFECTS__*/
+function fields(spec: Record<string, Spec>, ...kinds: string[]): Record<string, Spec> {
+  for (let i = 0; i < kinds.length; i += 2) for (const name of kinds[i + 1]!.split(' ')) spec[name] = kinds[i]!;
+  return spec;
 }

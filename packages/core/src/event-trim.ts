@@ -9,20 +9,13 @@ import type { Event } from './types';
 
 type Json = Record<string, any>;
 
-const LIGHT_DROPS = ['breadcrumbs', 'extra', 'contexts', 'request'];
-
 /**
- * The client's default size policy, small enough for the CDN bundle: over `maxBytes`, the event
- * loses its breadcrumbs, extras, contexts and request data, in that order; undefined when it is
- * still over, and the client counts it as `send_error` (what Sentry's SDKs record for an envelope
- * the server refuses as too large, HTTP 413). `keepJson`: the event goes to the envelope unchanged,
- * which may reuse the JSON written to measure it.
+ * The client's default size policy, small enough for the CDN bundle: an event over `maxBytes` is
+ * not sent (undefined), and the client counts it as `send_error` (what Sentry's SDKs record for an
+ * envelope the server refuses as too large, HTTP 413). `keepJson`: the event goes to the envelope
+ * unchanged, which may reuse the JSON written to measure it.
  */
 export function dropOverSize(event: Event, maxBytes: number, keepJson?: boolean): Event | undefined {
-  for (const key of LIGHT_DROPS) {
-    if (fits(event, maxBytes, keepJson)) return event;
-    delete (event as Json)[key];
-  }
   return fits(event, maxBytes, keepJson) ? event : undefined;
 }
 

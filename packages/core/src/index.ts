@@ -54,6 +54,8 @@ export type { EventProcessor, ScopeContext, ScopeData } from './scope';
 export { getCoreIntegrations, initAndBind, resolveIntegrations } from './sdk';
 export { createStackParser, defaultIsInApp } from './stack-parser';
 export type { StackParser, StackParserOptions } from './stack-parser';
+export { retryWithBackoff } from './transport/sender';
+export type { RetryFactory, RetryPolicy } from './transport/sender';
 export { createBaseTransport, createTransport } from './transport/transport';
 export type { DroppedEnvelope, EnvelopeStore, StoredEnvelope } from './transport/store';
 export type {

@@ -36,10 +36,10 @@ interface Walk {
 
 /**
  * What to walk instead of an object that reads badly as one (a boxed primitive, a framework's
- * view model, ...), or undefined for an ordinary object. ./exotic-values.ts has the full set; the
- * CDN bundle does without it. Never throws.
+ * view model, a Map's entries as an object of at most `breadth + 1` keys, ...), or undefined for an
+ * ordinary object. ./exotic-values.ts has the full set; the CDN bundle does without it. Never throws.
  */
-export type ExoticValue = (obj: object, tag: string) => unknown;
+export type ExoticValue = (obj: object, tag: string, breadth: number) => unknown;
 
 /**
  * A JSON-safe copy of `value`: bounded in depth, breadth and string length, with circular
@@ -113,25 +113,21 @@ function visit(value: unknown, depth: number, walk: Walk): unknown {
 function visitObject(obj: object, depth: number, walk: Walk): unknown {
   const tag = Object.prototype.toString.call(obj).slice(8, -1);
   const name = constructorName(obj);
-  // Typed arrays and buffers can be megabytes: never iterate them.
-  if (ArrayBuffer.isView(obj)) return `[${name}(${(obj as Uint8Array).length ?? obj.byteLength})]`;
-  if (tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer') return `[${tag}(${(obj as ArrayBuffer).byteLength})]`;
-  if (tag === 'Date') {
-    // With a lying Symbol.toStringTag, getTime throws: walked as a plain object.
-    const time = guard(() => Date.prototype.getTime.call(obj));
-    if (time !== undefined) return Number.isNaN(time) ? '[Invalid Date]' : new Date(time).toISOString();
-  }
   // The page itself and its elements: megabytes of getters, some of which force a layout.
   if (obj === globalThis) return '[Global]';
   if (name === 'Window' || name === 'Document' || name === 'HTMLDocument') return `[${name}]`;
   if (/^HTML\w*Element$/.test(name)) return `[HTMLElement: ${name}]`;
-  const exotic = walk._exotic?.(obj, tag);
-  if (exotic !== undefined) return visit(exotic, depth, walk);
+  const exotic = walk._exotic?.(obj, tag, walk._breadth);
+  // A value stands for the object whatever the depth; an object (a Map's entries) is walked in its
+  // place below, at the same depth, the object itself counting as the ancestor.
+  const stands = exotic !== undefined;
+  if (stands && (exotic === null || typeof exotic !== 'object')) return visit(exotic, depth, walk);
   if (depth <= 0) return `[${name}]`;
   const ancestors = walk._ancestors;
   if (ancestors.has(obj)) return '[Circular ~]';
   ancestors.add(obj);
   try {
+    if (stands) return visit(exotic, depth, walk);
     const toJSON = read(obj, 'toJSON');
     if (typeof toJSON === 'function') {
       try {
@@ -140,25 +136,9 @@ function visitObject(obj: object, depth: number, walk: Walk): unknown {
         // A toJSON that throws: show the object as it is.
       }
     }
-    // A spoofed Symbol.toStringTag (or a Proxy around a Map) throws here: walked as a plain object.
-    const entries =
-      tag === 'Map' || tag === 'Set'
-        ? guard(() => (tag === 'Map' ? Map.prototype.entries.call(obj as Map<unknown, unknown>) : Set.prototype.values.call(obj as Set<unknown>)))
-        : undefined;
-    if (entries) {
-      const list: unknown[] = [];
-      const keyed: Record<string, unknown> = {};
-      for (const entry of entries) {
-        if (list.length > walk._breadth) break;
-        list.push(entry);
-        if (tag === 'Map') {
-          const [key, item] = entry as [unknown, unknown];
-          setKey(keyed, typeof key === 'string' ? key : String(visit(key, 0, walk)), item);
-        }
-      }
-      return tag === 'Map' ? properties(keyed, {}, depth, walk) : items(list, depth, walk);
-    }
-    if (Array.isArray(obj)) return items(obj, depth, walk);
+    // A typed array (which the full pipeline describes by its size) is read as a list: by index, up
+    // to the breadth, where `for...in` would list every index of megabytes first.
+    if (Array.isArray(obj) || ArrayBuffer.isView(obj)) return items(obj as unknown as unknown[], depth, walk);
     const out: Record<string, unknown> = {};
     // name, message and stack are inherited or not enumerable, so Sentry adds them by hand.
     if (tag === 'Error' || tag === 'DOMException') {

@@ -1,3 +1,4 @@
+import type { NormalizeEventOptions } from './event-limits';
 import type { Integration } from './integration';
 import type { ExoticValue } from './normalize';
 import { warnOnce } from './logger';
@@ -63,11 +64,14 @@ export interface ClientOptions extends Options {
   sdk: SdkInfo;
   /**
    * The full pipeline pieces (./full-pipeline.ts), which the npm packages' `init` pass in. Without
-   * them, options are not validated, an event over the size limit loses only its optional bags
-   * (./event-trim.ts `dropOverSize`), a few rare kinds of values serialize as plain objects and a
-   * thrown plain object gets a plain message: the CDN bundle's choice, for its size.
+   * them, options are not validated, only the data users set on events is bounded and reshaped
+   * (./event-bounds.ts `boundEvent`), an event over the size limit is dropped (./event-trim.ts
+   * `dropOverSize`), a few rare kinds of values serialize as plain objects and a thrown plain object
+   * gets a plain message: the CDN bundle's choice, for its size.
    */
   validateOptions?: <O extends Options>(options: O) => O;
+  /** The last pass over an event: bounds it, filters secrets, makes it valid for the protocol. */
+  cleanEvent?: (event: Event, options: NormalizeEventOptions) => Event;
   /** Makes an event fit `maxBytes`; undefined drops it (counted as `send_error`). */
   fitEvent?: (event: Event, maxBytes: number, keepJson?: boolean) => Event | undefined;
   exoticValue?: ExoticValue;

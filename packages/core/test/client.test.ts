@@ -141,18 +141,20 @@ describe('Client pipeline', () => {
     expect(sent.envelopes[0]![0].dsn).toBe('https://public@errors.example.com/42');
   });
 
-  it('without the full pipeline (the CDN bundle), drops optional data over the size limit, then the event as send_error', async () => {
-    const sent = initTestClient({ fitEvent: undefined });
+  it('without the full pipeline (the CDN bundle), drops an event over the size limit as send_error', async () => {
+    const sent = initTestClient({ fitEvent: undefined, cleanEvent: undefined });
     captureException(new Error('big extra'), { extra: { blob: 'x'.repeat(1_100_000) } });
     captureException(new Error('big user'), { user: { id: '1', blob: 'x'.repeat(1_100_000) } as never });
+    captureException(new Error('small'), { extra: { blob: 'x'.repeat(1000) } });
     expect(await sent.client.flush(2000)).toBe(true);
-    expect(sent.events().map((event) => [event.exception?.values[0]?.value, event.extra])).toEqual([['big extra', undefined]]);
-    expect(sent.clientReports().flatMap((report) => report.discarded_events)).toEqual([{ reason: 'send_error', category: 'error', quantity: 1 }]);
+    expect(sent.events().map((event) => event.exception?.values[0]?.value)).toEqual(['small']);
+    expect(sent.clientReports().flatMap((report) => report.discarded_events)).toEqual([{ reason: 'send_error', category: 'error', quantity: 2 }]);
   });
 
   it('without option validation (the CDN bundle), wrongly typed options neither throw nor leak secrets', async () => {
     const options = {
       validateOptions: undefined,
+      cleanEvent: undefined,
       sampleRate: 'half',
       beforeSend: 42,
       maxBreadcrumbs: 'many',

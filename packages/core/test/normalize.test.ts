@@ -101,9 +101,13 @@ describe('normalize', () => {
     expect(normalize({ map, set })).toEqual({ map: { a: 1, self: '[Circular ~]' }, set: [1, '[Circular ~]'] });
   });
 
-  it('without the full pipeline (the CDN bundle), walks boxed values and RegExps as plain objects', () => {
-    const out = normalizeFiltered({ n: new Number(1), re: /x/g, map: new Map([['a', 1]]), set: new Set([1]), date: new Date(0) });
-    expect(out).toEqual({ n: {}, re: {}, map: { a: 1 }, set: [1], date: '1970-01-01T00:00:00.000Z' });
+  it('without the full pipeline (the CDN bundle), walks boxed values, RegExps, Maps and Sets as plain objects', () => {
+    const out = normalizeFiltered({ n: new Number(1), re: /x/g, map: new Map([['a', 1]]), set: new Set([1]), date: new Date(0), invalid: new Date('x') });
+    expect(out).toEqual({ n: {}, re: {}, map: {}, set: {}, date: '1970-01-01T00:00:00.000Z', invalid: null });
+    // A typed array is read by index up to the breadth, never listed whole.
+    const big = new Uint8Array(3 * 1024 * 1024);
+    expect(normalizeFiltered(big, 3, 4)).toEqual([0, 0, 0, 0, '[MaxProperties ~]']);
+    expect(normalizeFiltered({ buffer: big.buffer, view: new DataView(big.buffer) })).toEqual({ buffer: {}, view: [] });
   });
 
   it('turns errors into name, message, stack, cause and their own properties', () => {

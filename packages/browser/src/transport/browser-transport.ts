@@ -1,4 +1,4 @@
-import { createBaseTransport, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
+import { createBaseTransport, retryWithBackoff, type RequestExecutor, type RetryFactory, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
 import { makeFetchRequest } from './fetch';
 import { createOfflineStore, type OfflineStoreOptions } from './offline-store';
 
@@ -12,18 +12,44 @@ const STORED_FLAG = 'faultline-offline';
 const DRAIN_DELAY_MS = 1000;
 
 /**
- * The npm package's transport: `makeBeaconTransport`, and what the network lost kept in IndexedDB
- * and sent when the page is online again or on the next load (unless `offline: false`).
+ * The npm package's transport: `makeBeaconTransport` with retries (backoff) for network failures and
+ * 5xx, and what the network lost kept in IndexedDB and sent when the page is online again or on the
+ * next load (unless `offline: false`).
  */
 export function makeBrowserTransport(options: BrowserTransportOptions, win: typeof globalThis = globalThis): Transport {
   const { offline } = options;
   const store = offline === false ? undefined : createOfflineStore(typeof offline === 'object' ? offline : {}, guard(() => win.indexedDB));
-  if (!store) return makeBeaconTransport(options, win);
+  if (!store) return makeBeaconTransport(options, win, retryWithBackoff);
   const storage = guard(() => win.localStorage);
-  const transport = makeBeaconTransport(options, win, (body) => {
+  const keep = (body: string): void => {
     guard(() => storage?.setItem(STORED_FLAG, '1'));
     void store.push(body);
-  });
+  };
+  const fetchRequest = makeFetchRequest(options.url, win);
+  let failed: string | undefined;
+  let kept: string | undefined;
+  const request: RequestExecutor = ({ body }) => {
+    failed = kept = undefined;
+    return Promise.resolve(fetchRequest({ body })).then(undefined, (error: unknown) => {
+      failed = body as string;
+      throw error;
+    });
+  };
+  const transport = makeBeaconTransport(
+    {
+      ...options,
+      // Core gives up on an envelope after its last network failure by counting its items as
+      // `network_error`; requests go one at a time, so the body that failed last is that envelope.
+      recordDroppedEvent(reason, category, quantity) {
+        if (reason !== 'network_error' || !failed) return options.recordDroppedEvent(reason, category, quantity);
+        if (kept !== failed) keep((kept = failed));
+      },
+    },
+    win,
+    retryWithBackoff,
+    request,
+    keep,
+  );
   const drain = (): void => {
     // Without localStorage (blocked, sandboxed) the store is looked at every time.
     if (storage && !storage.getItem(STORED_FLAG)) return;
@@ -38,16 +64,23 @@ export function makeBrowserTransport(options: BrowserTransportOptions, win: type
 }
 
 /**
- * Core's base transport (queue, rate limits, retries, client reports) over `fetch` with `keepalive`.
+ * Core's base transport (queue, rate limits, client reports; retries as `retry` says, none without
+ * it) over `request` (default: `fetch` with `keepalive`).
  * When the page is hidden or unloaded, the envelopes pending then go out with
  * `navigator.sendBeacon`, one after the other at once: the request in flight, a keepalive fetch
  * that survives the page on its own, is handed off (the queue moves on without its answer, which
  * `flush` still waits for). One waiting for a retry goes by beacon when its wait is over. `keep`,
- * when given, takes what the network lost and what the beacon could not take, instead of it being
- * counted as lost. The CDN bundle's transport, without `keep`.
+ * when given, takes what the beacon could not take, instead of it going by `request`. The CDN
+ * bundle's transport, without `retry` and `keep`: each envelope is tried once, and one the network
+ * lost is counted as `network_error`.
  */
-export function makeBeaconTransport(options: TransportOptions, win: typeof globalThis = globalThis, keep?: (body: string) => void): Transport {
-  const fetchRequest = makeFetchRequest(options.url, win);
+export function makeBeaconTransport(
+  options: TransportOptions,
+  win: typeof globalThis = globalThis,
+  retry?: RetryFactory,
+  request: RequestExecutor = makeFetchRequest(options.url, win),
+  keep?: (body: string) => void,
+): Transport {
   /** Envelopes queued or in flight. */
   let pending = 0;
   /** Requests still to go by beacon: those of the envelopes pending when the page was hidden. */
@@ -56,11 +89,8 @@ export function makeBeaconTransport(options: TransportOptions, win: typeof globa
   let inFlight: { request: Promise<unknown>; settle(response: TransportResponse): void } | undefined;
   /** Requests handed off at page hide, still going. */
   let handedOff: Promise<unknown> = Promise.resolve();
-  let failed: string | undefined;
-  let kept: string | undefined;
 
   const makeRequest: RequestExecutor = ({ body }) => {
-    failed = kept = undefined;
     if (beacons > 0) {
       beacons--;
       if (guard(() => win.navigator.sendBeacon(options.url, body as string))) return Promise.resolve({ statusCode: 200 });
@@ -69,28 +99,14 @@ export function makeBeaconTransport(options: TransportOptions, win: typeof globa
         return Promise.resolve({ statusCode: 200 });
       }
     }
-    const request = Promise.resolve(fetchRequest({ body })).then(undefined, (error: unknown) => {
-      failed = body as string;
-      throw error;
-    });
+    const sent = Promise.resolve(request({ body }));
     return new Promise<TransportResponse>((settle, reject) => {
-      inFlight = { request: request.catch(() => undefined), settle };
-      request.then(settle, reject);
+      inFlight = { request: sent.catch(() => undefined), settle };
+      sent.then(settle, reject);
     }).finally(() => (inFlight = undefined));
   };
 
-  const transport = createBaseTransport(
-    {
-      ...options,
-      // Core gives up on an envelope after its last network failure by counting its items as
-      // `network_error`; requests go one at a time, so the body that failed last is that envelope.
-      recordDroppedEvent(reason, category, quantity) {
-        if (reason !== 'network_error' || !keep || !failed) return options.recordDroppedEvent(reason, category, quantity);
-        if (kept !== failed) keep((kept = failed));
-      },
-    },
-    makeRequest,
-  );
+  const transport = createBaseTransport(options, makeRequest, undefined, retry);
 
   const handOff = (): void => {
     beacons = pending;

@@ -87,6 +87,20 @@ for (const engine of ENGINES) {
       expect(await session.browser.evaluate<number>(storedCount)).toBe(0);
     });
 
+    it('tries each envelope once: a 503 is counted as send_error, not tried again', async () => {
+      session.receiver.respond({ status: 503 });
+      await session.browser.evaluate(
+        run(`${initCode()};
+          Faultline.captureMessage('answered with 503');
+          await Faultline.flush(5000);
+          return Faultline.flush(5000);`),
+      );
+      const envelopes = session.receiver.requests().filter((request) => request.path.includes('/envelope/'));
+      // The event's one try, then the client report of the next flush.
+      expect(envelopes.map((request) => request.status)).toEqual([503, 200]);
+      expect(session.receiver.discarded()).toEqual({ 'send_error:error': 1 });
+    });
+
     it('reads the rate limits of a cross-origin answer: no request while limited, a client report after', async () => {
       session.receiver.respond({ status: 429, headers: { 'X-Sentry-Rate-Limits': '60:error:organization:quota' } });
       await session.browser.evaluate(
@@ -140,6 +154,18 @@ for (const engine of ENGINES) {
       const [event] = await session.receiver.waitForEvents(1, 10_000);
       expect(valueOf(event!)).toBe('sent while the server was down');
       await waitForStored(0);
+    });
+
+    it('tries a 5xx again before counting it', async () => {
+      session.receiver.respond({ status: 503 });
+      await session.browser.evaluate(
+        run(`${initCode('transportOptions: { retry: { attempts: 2, baseDelayMs: 10 } }')};
+          Faultline.captureMessage('answered with 503, then 200');
+          return Faultline.flush(5000);`),
+      );
+      const envelopes = session.receiver.requests().filter((request) => request.path.includes('/envelope/'));
+      expect(envelopes.map((request) => request.status)).toEqual([503, 200]);
+      expect(session.receiver.events().map(valueOf)).toEqual(['answered with 503, then 200']);
     });
 
     it('sends stored events on the next page load', async () => {

@@ -13,19 +13,46 @@ export interface Outgoing {
   bytes: number;
 }
 
-/** What the sender lends a layer that keeps envelopes it could not send (./store-layer.ts). */
-export interface SenderParts {
-  queue: Queue<unknown>;
+/** When to try an envelope again. Without one, the sender tries each envelope once. */
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
   attempts: number;
+  /** Whether a response with this status (undefined: no response) is worth another try. */
+  retriable(status: number | undefined): boolean;
+  /** The wait before retry number `retry` (1 for the first). */
+  backoffMs(retry: number): number;
+}
+
+/** A factory of retry policies, given to `createBaseTransport` by platforms that retry. */
+export type RetryFactory = (options: TransportOptions, random: () => number) => RetryPolicy;
+
+/**
+ * Network failures (and 5xx, unless `retryOn5xx: false`) are tried again, `options.retry.attempts`
+ * tries in all (default 3), after waits that double from `baseDelayMs` (1 s) up to `maxDelayMs`
+ * (30 s), half of each wait random so that clients that failed together do not come back together.
+ */
+export const retryWithBackoff: RetryFactory = (options, random) => {
+  const retry = options.retry;
+  const baseDelayMs = positive(retry?.baseDelayMs, 1_000);
+  const maxDelayMs = positive(retry?.maxDelayMs, 30_000);
+  return {
+    attempts: positive(retry?.attempts, 3),
+    retriable: (status) => status === undefined || (status >= 500 && options.retryOn5xx !== false),
+    backoffMs(n) {
+      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(n - 1, 30));
+      return ceiling / 2 + (random() * ceiling) / 2;
+    },
+  };
+};
+
+/** What the sender lends a layer that keeps envelopes it could not send (./store-layer.ts). */
+export interface SenderParts extends RetryPolicy {
+  queue: Queue<unknown>;
   now(): number;
   random(): number;
   timers: Timers;
   /** Makes one request with `body` and applies the rate limits of its response. Never rejects. */
   request(body: string | Uint8Array): Promise<TransportResponse | undefined>;
-  /** Whether a response with this status (undefined: no response) is worth another try. */
-  retriable(status: number | undefined): boolean;
-  /** The wait before retry number `retry` (1 for the first). */
-  backoffMs(retry: number): number;
   /** Until when (ms) any of these item types is rate limited; 0 when none is. */
   limitedUntil(types: readonly EnvelopeItemType[]): number;
   countDropped(reason: DiscardReason, types: readonly EnvelopeItemType[]): void;
@@ -56,36 +83,37 @@ export interface SenderLayer {
 const DEFAULT_BUFFER_SIZE = 64;
 const DEFAULT_MAX_QUEUE_BYTES = 8 * 1024 * 1024;
 
+// Each envelope tried once; what fails is counted (`network_error`, `send_error`) at once.
+const ONE_TRY: RetryPolicy = { attempts: 1, retriable: () => false, backoffMs: () => 0 };
+
 /**
  * Sends envelopes one at a time, in the order they were queued: a concurrency of 1 keeps events in
  * order at the server and keeps the load an app puts on a struggling server low. Rate-limited items
- * are dropped before any work is done, network failures (and 5xx) are retried with backoff, and
- * every drop is counted for the next client report. A `layer` may keep what cannot be sent.
+ * are dropped before any work is done, failures are tried again as `retry` says (once without it),
+ * and every drop is counted for the next client report. A `layer` may keep what cannot be sent.
  */
 export function createSender(
   options: TransportOptions,
   makeRequest: RequestExecutor,
   env: TransportEnv = {},
+  retry?: RetryFactory,
   bytes?: BinarySupport,
   makeLayer?: (parts: SenderParts) => SenderLayer,
 ): Transport {
   const now = env.now ?? (() => Date.now());
   const timers = env.timers ?? defaultTimers;
-  const retry = options.retry;
+  const random = env.random ?? Math.random;
   const maxQueueBytes = positive(options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES);
-  const attempts = positive(retry?.attempts, 3);
-  const baseDelayMs = positive(retry?.baseDelayMs, 1_000);
-  const maxDelayMs = positive(retry?.maxDelayMs, 30_000);
   const bufferSize = positive(options.bufferSize, DEFAULT_BUFFER_SIZE);
   const queue = createQueue<unknown>(bufferSize, 1, timers);
   let limits: RateLimits = {};
   let queuedBytes = 0;
 
   const parts: SenderParts = {
+    ...(retry?.(options, random) ?? ONE_TRY),
     queue,
-    attempts,
     now,
-    random: env.random ?? Math.random,
+    random,
     timers,
     async request(body) {
       let response: TransportResponse | undefined;
@@ -96,12 +124,6 @@ export function createSender(
       }
       if (response) limits = updateRateLimits(limits, response, now());
       return response;
-    },
-    retriable: (status) => status === undefined || (status >= 500 && options.retryOn5xx !== false),
-    backoffMs(n) {
-      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(n - 1, 30));
-      // Half fixed, half random: clients that failed together do not all come back together.
-      return ceiling / 2 + (parts.random() * ceiling) / 2;
     },
     limitedUntil: (types) => Math.max(0, ...types.map((type) => disabledUntil(limits, itemTypeToCategory(type)))),
     countDropped(reason, types) {
@@ -145,7 +167,7 @@ export function createSender(
       // The server already counts what it rate-limits, so a 429 is not reported again.
       if ((status! >= 200 && status! < 300) || status === 429) return layer?.settled(out, status !== 429);
       const retriable = parts.retriable(status);
-      if (retriable && attempt < attempts) {
+      if (retriable && attempt < parts.attempts) {
         const delay = parts.backoffMs(attempt);
         await new Promise<void>((resolve) => timers.setTimeout(resolve, delay));
         continue;

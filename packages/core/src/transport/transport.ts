@@ -2,7 +2,7 @@ import { binary } from '../envelope-bytes';
 import type { Envelope } from '../envelope';
 import type { DataCategory, DiscardReason } from '../types';
 import type { Timers } from './queue';
-import { createSender } from './sender';
+import { createSender, retryWithBackoff, type RetryFactory } from './sender';
 import { createStoreLayer } from './store-layer';
 import type { EnvelopeStore } from './store';
 
@@ -96,14 +96,15 @@ export interface TransportEnv {
  */
 export function createTransport(options: TransportOptions, makeRequest: RequestExecutor, env: TransportEnv = {}): Transport {
   const store = options.store;
-  return createSender(options, makeRequest, env, binary, store && ((parts) => createStoreLayer(store, options.drainDelayMs, parts)));
+  return createSender(options, makeRequest, env, retryWithBackoff, binary, store && ((parts) => createStoreLayer(store, options.drainDelayMs, parts)));
 }
 
 /**
  * The transport of platforms without a store and without byte payloads (browsers): sends envelopes
- * one at a time, in order, drops rate-limited items before any work, retries network failures and
- * 5xx with backoff, and counts every drop for the next client report. `options.store` is ignored.
+ * one at a time, in order, drops rate-limited items before any work, and counts every drop for the
+ * next client report. Failures are tried again as `retry` says (the npm browser package passes
+ * `retryWithBackoff`); without it, once (the CDN bundle). `options.store` is ignored.
  */
-export function createBaseTransport(options: TransportOptions, makeRequest: RequestExecutor, env?: TransportEnv): Transport {
-  return createSender(options, makeRequest, env);
+export function createBaseTransport(options: TransportOptions, makeRequest: RequestExecutor, env?: TransportEnv, retry?: RetryFactory): Transport {
+  return createSender(options, makeRequest, env, retry);
 }

@@ -38,6 +38,14 @@ describe('start-up (require or import, then init)', () => {
     expect(builtins.filter((name) => later.includes(name))).toEqual([]);
   });
 
+  it('loads no CommonJS from an ES module: neither a dependency file nor the lexer Node reads such files with', async () => {
+    // An ES module importing CommonJS makes Node compile it through its CommonJS loader and scan it with
+    // cjs-module-lexer for its export names: milliseconds of start-up, so dependencies are built in.
+    const { builtins, files } = await start('app.mjs');
+    expect(files).toEqual([]);
+    expect(builtins.filter((name) => name.includes('cjs-module-lexer'))).toEqual([]);
+  });
+
   it('reads one file for @faultline/node and one for @faultline/core, besides their dependencies', async () => {
     const { files } = await start('app.cjs');
     const ours = files!.filter((file) => /[\\/]packages[\\/](node|core)[\\/]/.test(file) || /@faultline[\\/]/.test(file));

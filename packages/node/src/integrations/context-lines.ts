@@ -38,10 +38,11 @@ export async function readSourceFile(path: string): Promise<string | undefined> 
  */
 export function contextLinesIntegration(options: ContextLinesOptions = {}, readSource: SourceReader = readSourceFile): Integration {
   const contextLines = Math.max(0, Math.floor(options.frameContextLines ?? 5) || 0);
-  const cache = new Map<string, Promise<string[] | undefined>>();
+  /** Files read or being read, least recently used first; `lines` once read. */
+  const cache = new Map<string, { read: Promise<string[] | undefined>; lines?: string[] }>();
   const failed = new Set<string>();
 
-  function linesOf(path: string): Promise<string[] | undefined> {
+  function fileOf(path: string): { read: Promise<string[] | undefined>; lines?: string[] } {
     const cached = cache.get(path);
     if (cached) {
       // Map keeps insertion order: moving the entry to the end makes the first one the least recent.
@@ -49,42 +50,42 @@ export function contextLinesIntegration(options: ContextLinesOptions = {}, readS
       cache.set(path, cached);
       return cached;
     }
-    const lines = Promise.resolve()
-      .then(() => readSource(path))
-      .then((text) => text?.split(/\r?\n/), () => undefined)
-      .then((result) => {
-        if (!result) {
-          cache.delete(path);
-          if (failed.size >= MAX_FAILED_FILES) failed.clear();
-          failed.add(path);
-        }
-        return result;
-      });
-    cache.set(path, lines);
+    const file: { read: Promise<string[] | undefined>; lines?: string[] } = {
+      read: Promise.resolve()
+        .then(() => readSource(path))
+        .then((text) => text?.split(/\r?\n/), () => undefined)
+        .then((result) => {
+          if (result) file.lines = result;
+          else {
+            cache.delete(path);
+            if (failed.size >= MAX_FAILED_FILES) failed.clear();
+            failed.add(path);
+          }
+          return result;
+        }),
+    };
+    cache.set(path, file);
     if (cache.size > CACHED_FILES) cache.delete(cache.keys().next().value!);
-    return lines;
+    return file;
   }
 
   return {
     name: 'ContextLines',
-    async processEvent(event: Event): Promise<Event> {
+    processEvent(event: Event): Event | Promise<Event> {
       if (contextLines === 0) return event;
-      const frames = (event.exception?.values ?? []).flatMap((exception) => exception.stacktrace?.frames ?? []);
-      const byFile = new Map<string, StackFrame[]>();
-      for (const frame of frames) {
-        const path = sourcePath(frame);
-        if (!path || failed.has(path) || frame.context_line !== undefined) continue;
-        const sameFile = byFile.get(path);
-        if (sameFile) sameFile.push(frame);
-        else byFile.set(path, [frame]);
+      // Frames whose file is already read get their lines now; the event waits only for files being read
+      // (most events come from code that threw before: no wait, no promise).
+      const waiting: Array<Promise<unknown>> = [];
+      for (const exception of event.exception?.values ?? []) {
+        for (const frame of exception.stacktrace?.frames ?? []) {
+          const path = sourcePath(frame);
+          if (!path || failed.has(path) || frame.context_line !== undefined) continue;
+          const file = fileOf(path);
+          if (file.lines) addContext(frame, file.lines, contextLines);
+          else waiting.push(file.read.then((lines) => lines && addContext(frame, lines, contextLines)));
+        }
       }
-      await Promise.all(
-        Array.from(byFile, async ([path, fileFrames]) => {
-          const lines = await linesOf(path);
-          if (lines) for (const frame of fileFrames) addContext(frame, lines, contextLines);
-        }),
-      );
-      return event;
+      return waiting.length === 0 ? event : Promise.all(waiting).then(() => event);
     },
   };
 }

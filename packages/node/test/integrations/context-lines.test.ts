@@ -32,6 +32,15 @@ function countingReader(): { read: typeof readSourceFile; calls: string[] } {
 }
 
 describe('contextLinesIntegration', () => {
+  it('adds the lines of files it has already read at once, without making the event wait', async () => {
+    const path = sourceFile('again.js', numbered(20));
+    const integration = contextLinesIntegration();
+    await process(integration, eventWith({ filename: path, lineno: 3, in_app: true }));
+    const next = integration.processEvent!(eventWith({ filename: path, lineno: 4, in_app: true }), {}, undefined as never) as Event;
+    expect(next).not.toBeInstanceOf(Promise);
+    expect(next.exception!.values[0]!.stacktrace!.frames[0]).toMatchObject({ context_line: 'line 4', pre_context: ['line 1', 'line 2', 'line 3'] });
+  });
+
   it('adds five lines before and after the frame line by default', async () => {
     const path = sourceFile('app.js', numbered(20));
     const [frame] = await process(contextLinesIntegration(), eventWith({ filename: path, lineno: 10, colno: 1, in_app: true }));

@@ -13,6 +13,8 @@ interface Server {
   port: number;
   /** Connections the server accepted so far. */
   connections: number;
+  /** Connections closed on both sides so far. */
+  closed: number;
   /** Request bodies, in arrival order. */
   bodies: string[];
 }
@@ -22,7 +24,10 @@ async function listen(server: net.Server, record: Server): Promise<Server> {
   server.on('connection', (socket: net.Socket) => {
     record.connections++;
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      record.closed++;
+      sockets.delete(socket);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   record.port = (server.address() as AddressInfo).port;
@@ -35,7 +40,7 @@ async function listen(server: net.Server, record: Server): Promise<Server> {
 
 /** A node:http server; `answer` writes the response. */
 function httpServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Server> {
-  const record: Server = { port: 0, connections: 0, bodies: [] };
+  const record: Server = { port: 0, connections: 0, closed: 0, bodies: [] };
   const server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('latin1');
@@ -50,7 +55,7 @@ function httpServer(answer: (req: http.IncomingMessage, res: http.ServerResponse
 
 /** A raw TCP server that answers each request's bytes with `answer` (for what node:http would not send). */
 function rawServer(answer: (socket: net.Socket, request: number) => void): Promise<Server> {
-  const record: Server = { port: 0, connections: 0, bodies: [] };
+  const record: Server = { port: 0, connections: 0, closed: 0, bodies: [] };
   const server = net.createServer((socket) => {
     socket.setEncoding('latin1');
     let buffered = '';
@@ -100,7 +105,7 @@ describe('createHttpClient', () => {
     });
     const send = client(server.port);
     await send('a');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect.poll(() => server.closed).toBe(1);
     expect((await send('b')).statusCode).toBe(200);
     expect(server).toMatchObject({ connections: 2, bodies: ['a', 'b'] });
   });
@@ -113,7 +118,7 @@ describe('createHttpClient', () => {
       setTimeout(() => {
         inFlight--;
         res.end();
-      }, 20);
+      }, 100);
     });
     const send = client(server.port, 3);
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => send(String(i))));
@@ -138,7 +143,8 @@ describe('createHttpClient', () => {
     });
     const send = client(server.port);
     await send('a');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The client drops the connection on the stray bytes: the server sees it closed.
+    await expect.poll(() => server.closed).toBe(1);
     expect((await send('b')).statusCode).toBe(200);
     expect(server).toMatchObject({ connections: 2, bodies: ['a', 'b'] });
   });

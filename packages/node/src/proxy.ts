@@ -29,7 +29,7 @@ export function proxyFor(target: URL, explicit: string | undefined, env: ProxyEn
  */
 export function isNoProxy(target: URL, noProxy: string | undefined): boolean {
   if (!noProxy) return false;
-  const host = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bare(target.hostname).toLowerCase();
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   return noProxy
     .split(/[\s,]+/)
@@ -42,6 +42,11 @@ export function isNoProxy(target: URL, noProxy: string | undefined): boolean {
       if (name.startsWith('.')) return host.endsWith(name) || host === name.slice(1);
       return host === name || host.endsWith(`.${name}`);
     });
+}
+
+/** A URL's host name without the brackets of an IPv6 address. */
+export function bare(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '');
 }
 
 /** `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address (which has no port). */

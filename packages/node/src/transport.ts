@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createTransport, logger, type RequestExecutor, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
 import { builtin } from './builtin-modules';
 import { createHttpClient, type Connector, type HttpClient } from './http-client';
-import { proxyAuthorization, proxyFor, tunnel, type ProxyEnvironment } from './proxy';
+import { bare, proxyAuthorization, proxyFor, tunnel, type ProxyEnvironment } from './proxy';
 import { createSpool, type Spool } from './spool';
 
 export interface NodeTransportOptions extends TransportOptions {
@@ -41,7 +41,8 @@ export function makeNodeTransport(options: NodeTransportOptions, env: ProxyEnvir
   const transport = (): Transport => (made ??= createNodeTransport(options, env));
   if (!options.store && options.spoolDir !== false) {
     const delay = options.drainDelayMs;
-    const due = setTimeout(transport, delay !== undefined && delay >= 0 && Number.isFinite(delay) ? delay : DEFAULT_DRAIN_DELAY_MS);
+    // Read as core reads it: anything but a positive number means the default.
+    const due = setTimeout(transport, delay! > 0 && Number.isFinite(delay) ? delay! : DEFAULT_DRAIN_DELAY_MS);
     due.unref();
   }
   return {
@@ -200,9 +201,4 @@ function connector(target: URL, proxy: URL | undefined, ca: NodeTransportOptions
       : net.connect({ host: proxyHost, port: proxyPort });
   if (!isHttps) return toProxy;
   return async () => toTarget(await tunnel(toProxy(), `${target.hostname}:${port}`, proxy, timeoutMs));
-}
-
-/** A URL's host name without the brackets of an IPv6 address. */
-function bare(hostname: string): string {
-  return hostname.replace(/^\[|\]$/g, '');
 }

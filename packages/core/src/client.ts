@@ -92,7 +92,8 @@ export class Client {
   }
 
   captureEvent(event: Event, hint?: EventHint, scope?: Scope): string {
-    return this._capture(hint, scope, () => ({ ...event }), hint?.originalException, undefined, event?.event_id);
+    // Object.assign rather than a spread: fields are written to the copy (see ./stack-parser.ts frameFor).
+    return this._capture(hint, scope, () => Object.assign({}, event), hint?.originalException, undefined, event?.event_id);
   }
 
   addIntegration(integration: Integration): void {
@@ -176,7 +177,7 @@ export class Client {
   ): string {
     let eventId = typeof givenId === 'string' && /^[0-9a-f]{32}$/.test(givenId) ? givenId : undefined;
     try {
-      const hint: EventHint = { ...userHint, originalException: original };
+      const hint: EventHint = Object.assign({}, userHint, { originalException: original });
       eventId = hint.event_id ?? eventId ?? uuid4();
       hint.event_id = eventId;
       if (this._closed || this._options.enabled === false) return eventId;
@@ -212,17 +213,13 @@ export class Client {
 
   private _prepareEvent(event: Event, hint: EventHint, scope: Scope | undefined): Event {
     const options = this._options;
-    const defaults: Event = {
-      timestamp: Date.now() / 1000,
-      platform: options.platform,
-      level: 'error',
-      environment: options.environment ?? 'production',
-      release: options.release,
-      dist: options.dist,
-      server_name: options.serverName,
-    };
-    const fields = event as Record<string, unknown>;
-    for (const key in defaults) fields[key] ??= defaults[key as keyof Event];
+    event.timestamp ??= Date.now() / 1000;
+    event.platform ??= options.platform;
+    event.level ??= 'error';
+    event.environment ??= options.environment ?? 'production';
+    event.release ??= options.release;
+    event.dist ??= options.dist;
+    event.server_name ??= options.serverName;
     event.event_id = hint.event_id;
     event.sdk = { ...options.sdk, integrations: Array.from(this._integrations.keys()) };
     const scopes = [getGlobalScope(), getIsolationScope()];

@@ -67,7 +67,13 @@ export class Scope {
   private _own(): MutableScopeData {
     if (this._sharedData) {
       const data = this._data;
-      this._data = { ...data, tags: { ...data.tags }, extra: { ...data.extra }, contexts: { ...data.contexts }, breadcrumbs: data.breadcrumbs.slice() };
+      // Object.assign rather than spreads: these are written to (see ./stack-parser.ts frameFor).
+      this._data = Object.assign({}, data, {
+        tags: Object.assign({}, data.tags),
+        extra: Object.assign({}, data.extra),
+        contexts: Object.assign({}, data.contexts),
+        breadcrumbs: data.breadcrumbs.slice(),
+      });
       this._sharedData = false;
     }
     return this._data;
@@ -213,27 +219,34 @@ export class Scope {
  * Breadcrumbs are concatenated in scope order and capped at `maxBreadcrumbs`.
  */
 export function applyScopesToEvent(event: Event, scopes: readonly Scope[], maxBreadcrumbs: number): void {
-  const merged: Record<string, object | undefined> = {};
+  // The scopes' own maps until a second scope adds to one: most events merge one non-empty scope.
+  const merged: Partial<Record<(typeof MERGED)[number], object>> = {};
   let transaction: string | undefined;
-  let crumbs: Breadcrumb[] = event.breadcrumbs?.values ?? [];
+  let crumbs: readonly Breadcrumb[] = event.breadcrumbs?.values ?? [];
   for (const scope of scopes) {
     const data = scope.getData();
-    for (const key of ['user', 'request', 'tags', 'extra', 'contexts'] as const) merged[key] = { ...merged[key], ...data[key] };
+    for (const key of MERGED) {
+      const part = data[key];
+      // An empty map from the scopes adds nothing to the event.
+      if (part && !isEmpty(part)) merged[key] = merged[key] ? Object.assign({}, merged[key], part) : part;
+    }
     if (data.level) event.level = data.level;
     if (data.fingerprint) event.fingerprint = [...(event.fingerprint ?? []), ...data.fingerprint];
     transaction = data.transactionName || transaction;
-    crumbs = crumbs.concat(data.breadcrumbs);
+    if (data.breadcrumbs.length) crumbs = crumbs.concat(data.breadcrumbs);
   }
-  // An empty map from the scopes adds nothing to the event.
   const target = event as Record<string, unknown>;
-  for (const key in merged) {
-    for (const _ in merged[key]) {
-      target[key] = { ...merged[key], ...(target[key] as object) };
-      break;
-    }
-  }
+  // Object.assign rather than a spread: processors write to these (see ./stack-parser.ts frameFor).
+  for (const key in merged) target[key] = Object.assign({}, merged[key as keyof typeof merged], target[key]);
   if (transaction && !event.transaction) event.transaction = transaction;
   if (crumbs.length && maxBreadcrumbs > 0) event.breadcrumbs = { values: crumbs.slice(-maxBreadcrumbs) };
+}
+
+const MERGED = ['user', 'request', 'tags', 'extra', 'contexts'] as const;
+
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
 }
 
 

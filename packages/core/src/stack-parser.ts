@@ -65,7 +65,9 @@ export function createStackParser(options: StackParserOptions = {}): StackParser
       made.set(line, toFrame(line, options, isInApp));
     }
     const frame = made.get(line);
-    return frame && { ...frame };
+    // Not `{ ...frame }`: V8 (Node 20) gives spread copies maps outside its transition tree, and every
+    // field written to one later (context lines add three) then makes a new map, about 1 µs a write.
+    return frame && Object.assign({}, frame);
   };
   return (stack, skipFirstLines = 0) => {
     try {

@@ -44,7 +44,8 @@ export function nodeContextIntegration(given?: NodeContextHost): Integration {
         app: { ...base.app, app_memory: memory.app_memory },
         device: { ...base.device, free_memory: memory.free_memory },
       };
-      const contexts: Record<string, Context> = { ...event.contexts };
+      // Object.assign rather than a spread: V8 makes a new map for each field written to a spread copy.
+      const contexts: Record<string, Context> = Object.assign({}, event.contexts);
       for (const [name, context] of Object.entries(current)) {
         contexts[name] = { ...withoutUndefined(context), ...contexts[name] };
       }

@@ -231,20 +231,26 @@ export class Client {
   }
 
   private async _finish(prepared: Event, hint: EventHint, processors: EventProcessor[]): Promise<void> {
+    // The capture call returns first; from here a step is awaited only when it returns a promise
+    // (most return the event itself, and each await costs a turn and promises).
+    await undefined;
     let event: Event | null = prepared;
     for (const processor of processors) {
-      event = await guarded(() => processor(event!, hint), event, 'An event processor');
+      const result = guarded(() => processor(event!, hint), event, 'An event processor');
+      event = result instanceof Promise ? await result : (result as Event | null);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     for (const integration of this._integrations.values()) {
       if (!integration.processEvent) continue;
-      event = await guarded(() => integration.processEvent!(event!, hint, this), event, `Integration ${integration.name}`);
+      const result = guarded(() => integration.processEvent!(event!, hint, this), event, `Integration ${integration.name}`);
+      event = result instanceof Promise ? await result : (result as Event | null);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     const beforeSend = this._options.beforeSend;
     if (typeof beforeSend === 'function') {
       try {
-        event = await beforeSend(event, hint);
+        const result = beforeSend(event, hint);
+        event = isThenable(result) ? await result : result;
       } catch (error) {
         logger.error('beforeSend threw; the event is dropped:', error);
         event = null;
@@ -285,15 +291,30 @@ function collectProcessors(scope: Scope | undefined): EventProcessor[] {
   return processors;
 }
 
-/** Runs a user callback; one that throws is logged and skipped, keeping the event as it was. */
-async function guarded(run: () => Event | null | PromiseLike<Event | null>, fallback: Event, what: string): Promise<Event | null> {
-  try {
-    const result = await run();
-    return result === undefined ? fallback : result;
-  } catch (error) {
+/**
+ * Runs a user callback; one that throws or rejects is logged and skipped, keeping the event as it was.
+ * What it returns is the event (or null), or a promise of ours for it.
+ */
+function guarded(
+  run: () => Event | null | PromiseLike<Event | null>,
+  fallback: Event,
+  what: string,
+): Event | null | Promise<Event | null> {
+  const skip = (error: unknown): Event => {
     logger.error(`${what} threw; it is skipped:`, error);
     return fallback;
+  };
+  try {
+    const result = run();
+    if (isThenable(result)) return Promise.resolve(result).then((value) => (value === undefined ? fallback : value), skip);
+    return result === undefined ? fallback : result;
+  } catch (error) {
+    return skip(error);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** Waits for all promises, or until the deadline; true when all settled in time. */

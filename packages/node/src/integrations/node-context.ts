@@ -26,32 +26,39 @@ function loadDefaultHost(): NodeContextHost {
  * start-up does none of it; memory figures are read at most once a second.
  */
 export function nodeContextIntegration(given?: NodeContextHost): Integration {
-  let fixed: Promise<{ host: NodeContextHost; base: Record<string, Context>; hostname: string | undefined }> | undefined;
-  let memory: { readAt: number; app_memory?: number; free_memory?: number } | undefined;
+  type Fixed = { host: NodeContextHost; base: Record<string, Context>; hostname: string | undefined };
+  let fixed: Promise<Fixed> | undefined;
+  let ready: Fixed | undefined;
+  let memoryReadAt = -Infinity;
+  /** The contexts as events get them, without undefined fields; made again when memory is read. */
+  let current: Record<string, Context> = {};
+
+  function addTo(event: Event, { host, base, hostname }: Fixed): Event {
+    const now = host.now?.() ?? Date.now();
+    if (now - memoryReadAt >= MEMORY_READ_INTERVAL_MS) {
+      memoryReadAt = now;
+      const app = { ...base.app, app_memory: safely(() => host.process.memoryUsage.rss()) };
+      const device = { ...base.device, free_memory: safely(() => host.os.freemem()) };
+      current = {};
+      for (const [name, context] of Object.entries({ ...base, app, device })) current[name] = withoutUndefined(context);
+    }
+    // Object.assign rather than spreads: V8 makes a new map for each field written to a spread copy.
+    const contexts: Record<string, Context> = Object.assign({}, event.contexts);
+    for (const name in current) contexts[name] = Object.assign({}, current[name], contexts[name]);
+    event.contexts = contexts;
+    if (hostname) event.server_name ??= hostname;
+    return event;
+  }
+
   return {
     name: 'NodeContext',
-    async processEvent(event: Event): Promise<Event> {
+    processEvent(event: Event): Event | Promise<Event> {
+      // Only the first events wait, for what is read once.
+      if (ready) return addTo(event, ready);
       fixed ??= Promise.resolve()
         .then(() => given ?? loadDefaultHost())
-        .then(async (host) => ({ host, base: await readFixedContexts(host), hostname: safely(() => host.os.hostname()) }));
-      const { host, base, hostname } = await fixed;
-      const now = host.now?.() ?? Date.now();
-      if (!memory || now - memory.readAt >= MEMORY_READ_INTERVAL_MS) {
-        memory = { readAt: now, app_memory: safely(() => host.process.memoryUsage.rss()), free_memory: safely(() => host.os.freemem()) };
-      }
-      const current: Record<string, Context> = {
-        ...base,
-        app: { ...base.app, app_memory: memory.app_memory },
-        device: { ...base.device, free_memory: memory.free_memory },
-      };
-      // Object.assign rather than a spread: V8 makes a new map for each field written to a spread copy.
-      const contexts: Record<string, Context> = Object.assign({}, event.contexts);
-      for (const [name, context] of Object.entries(current)) {
-        contexts[name] = { ...withoutUndefined(context), ...contexts[name] };
-      }
-      event.contexts = contexts;
-      if (hostname) event.server_name ??= hostname;
-      return event;
+        .then(async (host) => (ready = { host, base: await readFixedContexts(host), hostname: safely(() => host.os.hostname()) }));
+      return fixed.then((loaded) => addTo(event, loaded));
     },
   };
 }

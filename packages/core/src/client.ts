@@ -242,7 +242,7 @@ export class Client {
     }
     for (const integration of this._integrations.values()) {
       if (!integration.processEvent) continue;
-      const result = guarded(() => integration.processEvent!(event!, hint, this), event, `Integration ${integration.name}`);
+      const result = guarded(() => integration.processEvent!(event!, hint, this), event, integration);
       event = result instanceof Promise ? await result : (result as Event | null);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
@@ -298,10 +298,10 @@ function collectProcessors(scope: Scope | undefined): EventProcessor[] {
 function guarded(
   run: () => Event | null | PromiseLike<Event | null>,
   fallback: Event,
-  what: string,
+  what: string | Integration,
 ): Event | null | Promise<Event | null> {
   const skip = (error: unknown): Event => {
-    logger.error(`${what} threw; it is skipped:`, error);
+    logger.error(`${typeof what === 'string' ? what : `Integration ${what.name}`} threw; it is skipped:`, error);
     return fallback;
   };
   try {

@@ -94,6 +94,31 @@ describe('Client pipeline', () => {
     expect(sent.clientReports()[0]!.discarded_events).toEqual([{ reason: 'event_processor', category: 'error', quantity: 1 }]);
   });
 
+
+  it('awaits processors that return promises, skips one that rejects or whose `then` throws, and runs none inside the capture call', async () => {
+    const sent = initTestClient();
+    const ran: string[] = [];
+    const scope = getCurrentScope();
+    scope.addEventProcessor((event) => {
+      ran.push('sync');
+      return event;
+    });
+    scope.addEventProcessor(async (event) => ({ ...event, tags: { ...event.tags, later: 'yes' } }));
+    scope.addEventProcessor(() => Promise.reject(new Error('async processor bug')));
+    scope.addEventProcessor(
+      () =>
+        ({
+          get then() {
+            throw new Error('hostile then');
+          },
+        }) as never,
+    );
+    captureMessage('m');
+    expect(ran).toEqual([]);
+    await sent.client.flush(2000);
+    expect(ran).toEqual(['sync']);
+    expect(sent.events().map((e) => [e.logentry?.message, e.tags])).toEqual([['m', { later: 'yes' }]]);
+  });
   it('runs integrations, and close() tears them down', async () => {
     const teardown = vi.fn();
     const tagger: Integration = {

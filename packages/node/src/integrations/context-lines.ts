@@ -41,15 +41,21 @@ export function contextLinesIntegration(options: ContextLinesOptions = {}, readS
   /** Files read or being read, least recently used first; `lines` once read. */
   const cache = new Map<string, { read: Promise<string[] | undefined>; lines?: string[] }>();
   const failed = new Set<string>();
+  let newest: string | undefined;
 
   function fileOf(path: string): { read: Promise<string[] | undefined>; lines?: string[] } {
     const cached = cache.get(path);
     if (cached) {
-      // Map keeps insertion order: moving the entry to the end makes the first one the least recent.
-      cache.delete(path);
-      cache.set(path, cached);
+      // Map keeps insertion order: moving the entry to the end makes the first one the least recent
+      // (a stack's frames are mostly in one file, which is then the newest already).
+      if (path !== newest) {
+        cache.delete(path);
+        cache.set(path, cached);
+        newest = path;
+      }
       return cached;
     }
+    newest = path;
     const file: { read: Promise<string[] | undefined>; lines?: string[] } = {
       read: Promise.resolve()
         .then(() => readSource(path))

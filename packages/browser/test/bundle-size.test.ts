@@ -12,9 +12,10 @@ import { bundleFile, bundleIntegrity } from './harness/bundle';
 // events instead of the schema table, the full pipeline pieces (the forms of rare values among them)
 // left to the npm packages; `npm run bench` reports it as a miss), so this test holds the line where
 // the bundle is today: it fails on any growth. Lower CEILING_BYTES with every cut, down to
-// BUDGET_BYTES.
+// BUDGET_BYTES. (Raised once, by 20 bytes, for core's capture speed on Node 20: copies made with
+// Object.assign and processors awaited only when they return a promise.)
 const BUDGET_BYTES = 10 * 1024;
-const CEILING_BYTES = 14_880;
+const CEILING_BYTES = 14_900;
 
 describe('the CDN bundle', () => {
   const minified = readFileSync(bundleFile('faultline.min.js'));

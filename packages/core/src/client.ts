@@ -231,26 +231,22 @@ export class Client {
   }
 
   private async _finish(prepared: Event, hint: EventHint, processors: EventProcessor[]): Promise<void> {
-    // The capture call returns first; from here a step is awaited only when it returns a promise
-    // (most return the event itself, and each await costs a turn and promises).
+    // The capture call returns before any processor runs.
     await undefined;
     let event: Event | null = prepared;
     for (const processor of processors) {
-      const result = guarded(() => processor(event!, hint), event, 'An event processor');
-      event = result instanceof Promise ? await result : (result as Event | null);
+      event = await guarded(() => processor(event!, hint), event);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     for (const integration of this._integrations.values()) {
       if (!integration.processEvent) continue;
-      const result = guarded(() => integration.processEvent!(event!, hint, this), event, integration);
-      event = result instanceof Promise ? await result : (result as Event | null);
+      event = await guarded(() => integration.processEvent!(event!, hint, this), event, integration.name);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     const beforeSend = this._options.beforeSend;
     if (typeof beforeSend === 'function') {
       try {
-        const result = beforeSend(event, hint);
-        event = isThenable(result) ? await result : result;
+        event = await beforeSend(event, hint);
       } catch (error) {
         logger.error('beforeSend threw; the event is dropped:', error);
         event = null;
@@ -292,29 +288,26 @@ function collectProcessors(scope: Scope | undefined): EventProcessor[] {
 }
 
 /**
- * Runs a user callback; one that throws or rejects is logged and skipped, keeping the event as it was.
- * What it returns is the event (or null), or a promise of ours for it.
+ * Runs an event processor or an integration's (named) `processEvent`; one that throws or rejects is
+ * logged and skipped, keeping the event as it was.
+ * A promise comes back as one of ours, which the caller can await without reading a hostile `then`.
  */
 function guarded(
   run: () => Event | null | PromiseLike<Event | null>,
   fallback: Event,
-  what: string | Integration,
-): Event | null | Promise<Event | null> {
+  integration?: string,
+): Event | null | PromiseLike<Event | null> {
+  const settle = (result: Event | null | undefined): Event | null => (result === undefined ? fallback : result);
   const skip = (error: unknown): Event => {
-    logger.error(`${typeof what === 'string' ? what : `Integration ${what.name}`} threw; it is skipped:`, error);
+    logger.error(`${integration ? `Integration ${integration}` : 'An event processor'} threw; it is skipped:`, error);
     return fallback;
   };
   try {
     const result = run();
-    if (isThenable(result)) return Promise.resolve(result).then((value) => (value === undefined ? fallback : value), skip);
-    return result === undefined ? fallback : result;
+    return typeof (result as PromiseLike<unknown> | null)?.then === 'function' ? Promise.resolve(result).then(settle, skip) : settle(result as Event | null);
   } catch (error) {
     return skip(error);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** Waits for all promises, or until the deadline; true when all settled in time. */

@@ -22,8 +22,7 @@ const UNDEFINED = '[undefined]';
  * filters secrets in it; returns a new event, leaving the input alone. Never throws.
  */
 export function boundEvent(event: Event, options: NormalizeEventOptions = {}): Event {
-  // Object.assign rather than a spread: the copy is written to (see ./stack-parser.ts frameFor).
-  const out: Json = Object.assign({}, event);
+  const out: Json = { ...event };
   const denied = guard(() => deniedFields(options));
   const maxLength = options.maxValueLength! >= 16 ? options.maxValueLength! : DEFAULT_MAX_VALUE_LENGTH;
   const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));

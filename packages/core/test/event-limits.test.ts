@@ -44,6 +44,48 @@ describe('normalizeEvent', () => {
     expect(schemaErrors(normalizeEvent(event))).toEqual([]);
   });
 
+
+  it('cleans a frame the same whether it is read by name or walked field by field (a frame with a throwing getter)', () => {
+    const frame = {
+      filename: 'app.js',
+      abs_path: '/srv/app.js',
+      function: 'handle',
+      module: 'app',
+      platform: 'node',
+      lineno: 12,
+      colno: -1,
+      in_app: 'yes',
+      context_line: 'throw error;',
+      pre_context: ['a', 7, null],
+      post_context: 'not a list',
+      vars: { token: 'secret-value', n: 1 },
+      unknown_field: 'dropped',
+    };
+    const framesOf = (given: object): unknown =>
+      JSON.parse(JSON.stringify(normalizeEvent({ exception: { values: [{ type: 'E', stacktrace: { frames: [given as never] } }] } }))).exception.values[0]
+        .stacktrace.frames[0];
+    const byName = framesOf(frame);
+    expect(byName).toEqual({
+      filename: 'app.js',
+      abs_path: '/srv/app.js',
+      function: 'handle',
+      module: 'app',
+      platform: 'node',
+      lineno: 12,
+      context_line: 'throw error;',
+      pre_context: ['a', '7'],
+      vars: { token: '[Filtered]', n: 1 },
+    });
+    // A field whose read throws makes the walk take over, which loses that field only.
+    const hostile = new Proxy(frame, {
+      get(target, key, receiver) {
+        if (key === 'module') throw new Error('getter bug');
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const { module: _lost, ...rest } = byName as Record<string, unknown>;
+    expect(framesOf(hostile)).toEqual(rest);
+  });
   it('does not change the event it was given', () => {
     const event = baseEvent({ extra: { big: 'x'.repeat(2_000_000) } });
     const copy = structuredClone(event);

@@ -7,6 +7,8 @@
 // file with the sha384 integrity value.
 // "inline": ["dep", …] builds those dependencies into the package's own files, with a banner naming the
 // notices file that carries their licences (THIRD-PARTY-NOTICES.md).
+// "deferred": ["module", …] moves those modules of a Node-side package's CJS build into a file loaded on
+// first use (see deferredConfig).
 // FAULTLINE_PACKAGES=core,node limits the build to some packages.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
@@ -65,16 +67,12 @@ function packageConfigs(name) {
     PER_MODULE_PACKAGES.includes(name)
       ? { preserveModules: true, preserveModulesRoot: `${dir}/src`, entryFileNames: `[name].${ext}` }
       : { entryFileNames: `[name].${ext}`, chunkFileNames: `[name].${ext}` };
+  const esm = { dir: `${dir}/dist/esm`, format: 'es', ...layout('mjs'), banner: inlined.banner, sourcemap: true, plugins: [removeStaleFiles()] };
+  const cjs = { dir: `${dir}/dist/cjs`, format: 'cjs', ...layout('cjs'), banner: inlined.banner, exports: 'named', sourcemap: true, plugins: [removeStaleFiles()] };
+  // Fresh plugins for each build (ESM and CJS are two when the CJS build defers modules).
+  const code = () => ({ input, external: inlined.external, plugins: [defines(pkg, true), ts(), ...inlining(dir, build.inline ?? []).plugins] });
   const configs = [
-    {
-      input,
-      external: inlined.external,
-      plugins: [defines(pkg, true), ts(), ...inlined.plugins],
-      output: [
-        { dir: `${dir}/dist/esm`, format: 'es', ...layout('mjs'), banner: inlined.banner, sourcemap: true, plugins: [removeStaleFiles()] },
-        { dir: `${dir}/dist/cjs`, format: 'cjs', ...layout('cjs'), banner: inlined.banner, exports: 'named', sourcemap: true, plugins: [removeStaleFiles()] },
-      ],
-    },
+    ...(build.deferred ? [{ ...code(), output: esm }, deferredConfig(dir, input, build.deferred, { ...code(), output: cjs })] : [{ ...code(), output: [esm, cjs] }]),
     {
       input,
       external: isExternal,
@@ -87,6 +85,108 @@ function packageConfigs(name) {
   ];
   for (const bundle of build.bundles ?? []) configs.push(...cdnConfigs(dir, pkg, bundle));
   return configs;
+}
+
+// "deferred": ["exception", "transport/sender", …] names modules of src/ (in a package with one entry)
+// whose code the CommonJS build puts in a file of its own, deferred.cjs, loaded when one of their
+// functions is first called. Start-up (`require` + `init`) then compiles only the code it runs, and the
+// code only events need (building, bounding, serializing and sending them) is compiled with the first
+// event: compiling the 240 KB of both packages was the largest part of what `require` cost (profiled;
+// issue 6). Loading is synchronous (`require`), so a capture still reads its scope, time and stack as
+// it happens. The other modules reach a deferred module's functions through stand-ins that load the
+// file and call through; importing anything else of it (a constant, a class) from them fails the build.
+// An ES module cannot load code synchronously: the ESM build stays one file.
+const DEFERRED = 'deferred';
+const DEFERRED_ENTRY = '\0faultline-deferred-entry';
+const LOADER = '\0faultline-deferred-loader';
+const STAND_IN = '\0faultline-deferred:';
+// The stand-ins' loader. The file is also loaded in the background a few seconds after start-up, so
+// that a process running long does not have to read it at its first error, when the files on disk
+// may be another version (a deploy) or unreadable (no file descriptors left).
+const PRELOAD_AFTER_MS = 3000;
+const LOADER_SOURCE = `let loaded;
+export function deferred() {
+  return (loaded ??= require('./${DEFERRED}.cjs'));
+}
+const preload = setTimeout(() => {
+  try {
+    deferred();
+  } catch {
+    // The first call that needs it tries again; the capture then reports what failed.
+  }
+}, ${PRELOAD_AFTER_MS});
+preload.unref?.();
+`;
+
+function deferredConfig(dir, input, modules, config) {
+  const entries = Object.keys(input);
+  if (entries.length !== 1) throw new Error(`${dir}: "deferred" needs a package with one entry`);
+  return {
+    ...config,
+    input: { ...input, [DEFERRED]: DEFERRED_ENTRY },
+    plugins: [deferring(modules.map((name) => path.resolve(dir, 'src', `${name}.ts`))), ...config.plugins],
+    // The start-up code goes in startup.cjs, which the entry file re-exports: deferred.cjs uses parts
+    // of it that the package does not export.
+    output: { ...config.output, manualChunks: startupChunk(path.resolve(input[entries[0]])) },
+  };
+}
+
+function deferring(files) {
+  const key = (file) => `m${files.indexOf(file)}`;
+  return {
+    name: 'faultline-deferred',
+    async resolveId(source, importer, options) {
+      if (source === DEFERRED_ENTRY || source === LOADER) return source;
+      if (!importer || importer === DEFERRED_ENTRY || importer.startsWith(STAND_IN) || files.includes(importer)) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved && files.includes(resolved.id) ? `${STAND_IN}${resolved.id}` : null;
+    },
+    async load(id) {
+      if (id === DEFERRED_ENTRY) return files.map((file) => `export * as ${key(file)} from ${JSON.stringify(file)};`).join('\n');
+      if (id === LOADER) return LOADER_SOURCE;
+      if (!id.startsWith(STAND_IN)) return null;
+      const file = id.slice(STAND_IN.length);
+      const { exports } = await this.load({ id: file });
+      const standIn = (name) => `export function ${name}(...args) {\n  return deferred().${key(file)}.${name}(...args);\n}`;
+      return [`import { deferred } from '${LOADER}';`, ...exports.filter((name) => name !== 'default').map(standIn)].join('\n');
+    },
+    // Each stand-in left in the output must stand for a function that is not a class.
+    writeBundle(options, bundle) {
+      const requireBuilt = createRequire(path.resolve(options.dir, 'package.json'));
+      for (const file of Object.keys(requireBuilt.cache)) if (file.startsWith(path.resolve(options.dir))) delete requireBuilt.cache[file];
+      const built = requireBuilt(path.resolve(options.dir, `${DEFERRED}.cjs`));
+      for (const chunk of Object.values(bundle)) {
+        for (const [id, { renderedExports }] of Object.entries(chunk.modules ?? {})) {
+          if (!id.startsWith(STAND_IN)) continue;
+          const file = id.slice(STAND_IN.length);
+          for (const name of renderedExports) {
+            const value = built[key(file)][name];
+            if (typeof value !== 'function' || /^class\b/.test(Function.prototype.toString.call(value))) {
+              this.error(`${name} of ${file} is deferred but start-up code imports it, and it is not a function: keep the module out of "deferred"`);
+            }
+          }
+        }
+      }
+    },
+  };
+}
+
+// Puts every module that the entry reaches (through static imports: stand-ins do not import) in
+// startup.cjs; the rest, which only the deferred modules reach, goes with them.
+function startupChunk(entryFile) {
+  let startup;
+  return (id, { getModuleInfo }) => {
+    if (!startup) {
+      startup = new Set();
+      const visit = (moduleId) => {
+        if (startup.has(moduleId)) return;
+        startup.add(moduleId);
+        for (const imported of getModuleInfo(moduleId)?.importedIds ?? []) visit(imported);
+      };
+      visit(entryFile);
+    }
+    return startup.has(id) ? 'startup' : undefined;
+  };
 }
 
 // Builds the named dependencies into the package's files instead of importing them. For Node this saves

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { startReceiver } from '@faultline/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runNode } from '../run-node';
 
@@ -46,9 +47,56 @@ describe('start-up (require or import, then init)', () => {
     expect(builtins.filter((name) => name.includes('cjs-module-lexer'))).toEqual([]);
   });
 
-  it('reads one file for @faultline/node and one for @faultline/core, besides their dependencies', async () => {
+  it('reads the entry and start-up files of @faultline/node and @faultline/core, besides their dependencies', async () => {
     const { files } = await start('app.cjs');
     const ours = files!.filter((file) => /[\\/]packages[\\/](node|core)[\\/]/.test(file) || /@faultline[\\/]/.test(file));
-    expect(ours.map((file) => file.split(/[\\/]/).slice(-4).join('/'))).toEqual(['node/dist/cjs/index.cjs', 'core/dist/cjs/index.cjs']);
+    expect(ours.map((file) => file.split(/[\\/]/).slice(-4).join('/'))).toEqual([
+      'node/dist/cjs/index.cjs',
+      'core/dist/cjs/index.cjs',
+      'core/dist/cjs/startup.cjs',
+      'node/dist/cjs/startup.cjs',
+    ]);
+  });
+});
+
+// The CommonJS build loads the code only events need a few seconds after start-up (rollup.config.mjs).
+const PRELOAD_AFTER_MS = 3000;
+const ourDistFiles = (files: string[]): string[] => files.filter((file) => /[\\/](packages|@faultline)[\\/](node|core)[\\/]dist[\\/]cjs[\\/]/.test(file));
+const distFolderFiles = (files: string[]): string[] =>
+  [...new Set(files.map((file) => dirname(file)))].flatMap((folder) => readdirSync(folder).filter((name) => name.endsWith('.cjs')).map((name) => join(folder, name)));
+
+describe('the first event (CommonJS)', () => {
+  it('brings the code only events need: start-up compiles less than half of the SDK, and the capture loads the rest at once', async () => {
+    const receiver = await startReceiver();
+    try {
+      const run = await runNode(join(__dirname, 'first-event.cjs'), { env: { FAULTLINE_DSN: receiver.dsn(1) } });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      const { atStartup, afterCapture, sent } = JSON.parse(run.stdout) as { atStartup: string[]; afterCapture: string[]; sent: boolean };
+      const all = distFolderFiles(ourDistFiles(atStartup));
+      const bytes = (files: string[]): number => files.reduce((sum, file) => sum + statSync(file).size, 0);
+      expect(new Set(all.map((file) => dirname(file))).size).toBe(2);
+      expect(bytes(ourDistFiles(atStartup))).toBeLessThan(bytes(all) / 2);
+      // Loaded by the capture call itself: it reads the stack and the scopes as it happens.
+      expect(ourDistFiles(afterCapture).sort()).toEqual(all.sort());
+
+      expect(sent).toBe(true);
+      const [event] = receiver.events();
+      expect(receiver.violations()).toEqual([]);
+      expect(event?.exception?.values?.[0]).toMatchObject({ type: 'Error', value: 'the first event' });
+      const frames = event!.exception!.values![0]!.stacktrace!.frames!;
+      expect(frames.at(-1)).toMatchObject({ function: 'failingStep', in_app: true });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('is loaded in the background a few seconds after start-up, so that a process running long does not read it at its first error', async () => {
+    // By then the files on disk may be another version (a deploy) or unreadable (no file descriptors left).
+    const run = await runNode(join(__dirname, 'preload.cjs'), { env: { FAULTLINE_DSN: 'http://key@127.0.0.1:9/1', WAIT_MS: String(PRELOAD_AFTER_MS + 500) } });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const { atStartup, later } = JSON.parse(run.stdout) as { atStartup: string[]; later: string[] };
+    const all = distFolderFiles(ourDistFiles(atStartup));
+    expect(ourDistFiles(atStartup).length).toBeLessThan(all.length);
+    expect(ourDistFiles(later).sort()).toEqual(all.sort());
   });
 });

@@ -9,7 +9,14 @@ let next = POOL_IDS;
 
 /** A random 32-lowercase-hex id (a UUID v4 without dashes), as the protocol wants for `event_id`. */
 export function uuid4(crypto: RandomSource = (globalThis as { crypto?: RandomSource }).crypto): string {
-  if (!pool || next >= POOL_IDS || crypto !== poolSource) pool = fill(crypto);
+  if (!pool || next >= POOL_IDS || crypto !== poolSource) {
+    pool ??= new Uint8Array(16 * POOL_IDS);
+    poolSource = crypto;
+    next = 0;
+    // getRandomValues works in insecure browser contexts too, unlike randomUUID.
+    if (crypto?.getRandomValues) crypto.getRandomValues(pool);
+    else for (let i = 0; i < pool.length; i++) pool[i] = (Math.random() * 256) | 0;
+  }
   const offset = 16 * next++;
   let id = '';
   for (let i = 0; i < 16; i++) {
@@ -19,16 +26,4 @@ export function uuid4(crypto: RandomSource = (globalThis as { crypto?: RandomSou
     id += (byte + 0x100).toString(16).slice(1);
   }
   return id;
-}
-
-// Apart from uuid4, which runs it once in 256 calls: inside, its code had no type feedback when uuid4
-// was optimized, and V8 threw that code away on the first refill.
-function fill(crypto: RandomSource): Uint8Array {
-  const bytes = pool ?? new Uint8Array(16 * POOL_IDS);
-  poolSource = crypto;
-  next = 0;
-  // getRandomValues works in insecure browser contexts too, unlike randomUUID.
-  if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = (Math.random() * 256) | 0;
-  return bytes;
 }

@@ -60,11 +60,11 @@ export function createStackParser(options: StackParserOptions = {}): StackParser
   // the oldest going first past the bound, and handed out as a copy (later steps add to frames).
   const made = new Map<string, StackFrame | undefined>();
   const frameFor = (line: string): StackFrame | undefined => {
-    let frame = made.get(line);
-    if (frame === undefined && !made.has(line)) {
+    if (!made.has(line)) {
       if (made.size >= FRAME_CACHE_SIZE) made.delete(made.keys().next().value!);
-      made.set(line, (frame = toFrame(line, options, isInApp)));
+      made.set(line, toFrame(line, options, isInApp));
     }
+    const frame = made.get(line);
     // Not `{ ...frame }`: V8 (Node 20) gives spread copies maps outside its transition tree, and every
     // field written to one later (context lines add three) then makes a new map, about 1 µs a write.
     return frame && Object.assign({}, frame);
@@ -101,7 +101,7 @@ function frameLines(stack: string, wanted: number): string[] {
     start = end + 1;
     if (line.length > MAX_LINE_LENGTH) continue;
     if (V8_LINE.test(line)) {
-      if (LOCATION.test(line) || line.includes('(native)')) v8.push(line.includes('at async ') ? line.replace(/^(\s*at )async /, '$1') : line);
+      if (LOCATION.test(line) || line.includes('(native)')) v8.push(line.replace(/^(\s*at )async /, '$1'));
     } else if (v8.length === 0 && gecko.length < wanted && LOCATION.test(line) && !line.includes('Error: ')) {
       gecko.push(geckoSafe(line));
     }

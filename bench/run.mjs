@@ -29,9 +29,9 @@ for (const name of args.only ?? []) {
 // Repetitions. The full run takes about 10 minutes on 2 quiet cores; --quick about two minutes.
 const SETTINGS = args.quick
   ? {
-      startup: { runs: 2, warmUp: 1 },
+      startup: { runs: 2, warmUp: 1, pairs: 2 },
       capture: { rounds: 1, paced: 30, tight: 30, warmUp: 3, paceMs: 1, flushMs: 5_000, deadlineMs: 60_000, settle: { idleMs: 300, firstMs: 1_500, maxMs: 5_000 } },
-      frameworks: { rounds: 1, warmUpSeconds: 0.2, seconds: 0.3 },
+      frameworks: { rounds: 1, pairs: 2, warmUpSeconds: 0.2, seconds: 0.3 },
       browser: { rounds: 1 },
       storm: {
         warmUp: 3,
@@ -42,9 +42,9 @@ const SETTINGS = args.quick
       },
     }
   : {
-      startup: { runs: 15, warmUp: 2 },
+      startup: { runs: 15, warmUp: 2, pairs: 30 },
       capture: { rounds: 3, paced: 1_000, tight: 1_000, warmUp: 20, paceMs: 1, flushMs: 10_000, deadlineMs: 120_000, settle: { idleMs: 750, firstMs: 3_000, maxMs: 30_000 } },
-      frameworks: { rounds: 6, warmUpSeconds: 3, seconds: 1 },
+      frameworks: { rounds: 6, pairs: 16, warmUpSeconds: 3, seconds: 1 },
       browser: { rounds: 7 },
       storm: {
         warmUp: 20,

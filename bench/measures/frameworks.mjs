@@ -8,6 +8,9 @@ import { spoolFolder } from '../lib/child.mjs';
 import { summary } from '../lib/stats.mjs';
 
 const FRAMEWORKS = ['express', 'koa', 'fastify'];
+/** The framework whose throughput has a budget (issue 6). */
+const BUDGETED = 'express';
+
 
 /** Starts the app; resolves with its port and a stop function, or with `{ failed }`. */
 function startServer(benchDir, sdk, framework, receiverPort) {
@@ -66,6 +69,7 @@ export async function frameworks({ sdks, settings, receiver, benchDir, log }) {
       else servers.set(name, server);
     }
     const runs = new Map(names.map((name) => [name, []]));
+    const pairs = [];
     try {
       for (const [name, server] of servers) await load(server.port, settings.warmUpSeconds);
       for (let round = 0; round < settings.rounds; round++) {
@@ -78,7 +82,19 @@ export async function frameworks({ sdks, settings, receiver, benchDir, log }) {
           if (!ok) failures.set(name, `failed: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
         }
       }
-      log(`${framework}: ${settings.rounds} rounds done`);
+      // The budget's comparison, Faultline against bare, gets pairs of slices back to back on top
+      // (each pair's order alternating): a slice's neighbour shares more of the machine's state than a
+      // slice five places away in the round does, and more pairs narrow the median.
+      if (framework === BUDGETED && servers.has('faultline') && servers.has('none')) {
+        for (let pair = 0; pair < settings.pairs; pair++) {
+          const order = pair % 2 ? ['none', 'faultline'] : ['faultline', 'none'];
+          const results = {};
+          for (const name of order) results[name] = await load(servers.get(name).port, settings.seconds);
+          const ok = order.every((name) => results[name].non2xx === 0 && results[name].errors === 0);
+          pairs.push(ok ? (100 * results.faultline.requests.average) / results.none.requests.average : NaN);
+        }
+      }
+      log(`${framework}: ${settings.rounds} rounds${framework === BUDGETED ? ` and ${settings.pairs} pairs` : ''} done`);
     } finally {
       await Promise.all([...servers.values()].map((server) => server.stop()));
     }
@@ -100,8 +116,18 @@ export async function frameworks({ sdks, settings, receiver, benchDir, log }) {
           unit: '%',
           cells: Object.fromEntries(sdks.map((name) => [name, cell(name, share)])),
           higherIsBetter: true,
-          budget: framework === 'express' ? { text: '≥ 95% (aim 98%)', pass: (f) => f.median >= 95 } : undefined,
         },
+        ...(framework === BUDGETED && pairs.length
+          ? [
+              {
+                label: `${framework}: Faultline's share of bare, ${pairs.length} pairs of back-to-back slices`,
+                unit: '%',
+                cells: { faultline: pairs },
+                higherIsBetter: true,
+                budget: { text: '≥ 95% (aim 98%)', pass: (f) => f.median >= 95 },
+              },
+            ]
+          : []),
         {
           label: `${framework}: requests/s`,
           unit: 'req/s',
@@ -125,7 +151,8 @@ export async function frameworks({ sdks, settings, receiver, benchDir, log }) {
     notes: [
       `One server process per variant, all up at once; each warmed up for ${settings.warmUpSeconds} s, then ${settings.rounds} rounds of ` +
         `${settings.seconds} s slices, the variants one after the other in a rotating order; share of bare = slice / bare slice of the ` +
-        `same round. GET /orders/:id answering JSON; the SDK's request and error middleware installed as its docs say. ` +
+        `same round. For the budget, ${settings.pairs} more pairs of ${settings.seconds} s slices of ${BUDGETED} with Faultline and bare, back to back ` +
+        `in alternating order, each pair a share. GET /orders/:id answering JSON; the SDK's request and error middleware installed as its docs say. ` +
         `Bare: ${bareNote || 'failed'}.`,
       ...sections.filter((s) => s.failed).map((s) => `${s.framework}: bare app failed: ${s.failed}`),
     ],

@@ -30,6 +30,10 @@ describe.skipIf(!installed)('npm run bench -- --quick', () => {
     }
     for (const column of ['Faultline', 'Sentry', 'Bugsnag', 'Rollbar', 'Honeybadger', 'raven-js']) expect(results).toContain(column);
     expect(results).toMatch(/- Machine: .+ cores/);
+    // The start-up and express budgets are judged on back-to-back pairs, Faultline against bare.
+    expect(results).toMatch(/\(CommonJS\): Faultline and bare in \d+ pairs of back-to-back runs \| [+-]?[\d.]+ ms/);
+    // The express budget is judged on back-to-back pairs of slices, Faultline against bare.
+    expect(results).toMatch(/\| express: Faultline's share of bare, \d+ pairs of back-to-back slices \| [\d.]+ %/);
 
     const rows = results.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| measure') && !line.startsWith('| ---'));
     const faultlineCells = rows.filter((line) => !line.startsWith('| budget')).map((line) => line.split(' | ')[1]);

@@ -11,7 +11,7 @@ import {
   MAX_DEPTH,
   normalizeFiltered,
   type ExoticValue,
-  read,
+  safeGet,
   setKey,
   truncate,
 } from './normalize';
@@ -144,7 +144,7 @@ export function cleanEvent(event: Event, options: NormalizeEventOptions = {}): E
         // One hostile field (a Proxy, a throwing getter) costs that field only. In place rather
         // than `guard`: this runs for every field of every event.
         try {
-          const cleaned = clean(secret && denied?.(name) ? FILTERED : read(value, name), any ?? spec[name]!);
+          const cleaned = clean(secret && denied?.(name) ? FILTERED : safeGet(value, name), any ?? spec[name]!);
           if (cleaned !== undefined) setKey(out, any ? truncate(name, MAX_TAG_LENGTH) : name, cleaned);
         } catch {
           // Left out.
@@ -207,15 +207,15 @@ export function cleanEvent(event: Event, options: NormalizeEventOptions = {}): E
   const { user, request } = out;
   guard(() => {
     // The protocol's user is closed: anything else goes in `data`.
-    const given = read(event, 'user') as Json;
+    const given = safeGet(event, 'user') as Json;
     if (user) {
       for (const name in given) {
-        const value = name in USER ? undefined : clean(denied?.(name) ? FILTERED : read(given, name), 'j');
+        const value = name in USER ? undefined : clean(denied?.(name) ? FILTERED : safeGet(given, name), 'j');
         if (value !== undefined) setKey((user.data ??= {}), name, value);
       }
     }
     // Sentry SDKs also send a top-level `message`, which this schema does not know.
-    const legacy = clean(read(event, 'message'), 's');
+    const legacy = clean(safeGet(event, 'message'), 's');
     if (legacy !== undefined && !out.logentry?.message && !out.logentry?.formatted) out.logentry = { ...out.logentry, message: legacy };
   });
   if (request?.query_string && denied) request.query_string = scrubQuery(request.query_string, denied);

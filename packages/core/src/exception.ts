@@ -1,5 +1,5 @@
 import { guard } from './guard';
-import { constructorName, DEFAULT_MAX_VALUE_LENGTH, DEFAULT_NORMALIZE_DEPTH, normalizeFiltered, truncate, type ExoticValue } from './normalize';
+import { constructorName, DEFAULT_MAX_VALUE_LENGTH, DEFAULT_NORMALIZE_DEPTH, normalizeFiltered, safeGet, truncate, type ExoticValue } from './normalize';
 import type { StackParser } from './stack-parser';
 import type { Event, EventHint, Exception, Mechanism, SeverityLevel, StackFrame } from './types';
 
@@ -25,15 +25,6 @@ export interface EventFromUnknownOptions {
 const UNREADABLE = '<unreadable value>';
 /** The protocol's levels (./event-limits.ts checks events against them too). */
 export const LEVELS: readonly string[] = ['fatal', 'error', 'warning', 'info', 'debug'];
-
-/** `obj[key]`, or undefined when reading it throws. */
-export function safeGet(obj: unknown, key: PropertyKey): unknown {
-  try {
-    return (obj as Record<PropertyKey, unknown> | null | undefined)?.[key];
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Whether `value` is an Error: a real one from this realm, one from another realm (an iframe, a vm

@@ -33,6 +33,7 @@ export type { Dsn } from './dsn';
 export { createEnvelope, itemTypeToCategory, parseEnvelope, serializeEnvelope } from './envelope';
 export type { Envelope, EnvelopeHeader, EnvelopeItem, EnvelopeItemHeader, EnvelopeItemType } from './envelope';
 export { uuid4 } from './event-id';
+export { guard } from './guard';
 export { eventFromMessage, eventFromUnknown, exceptionFromError } from './exception';
 export type { Integration } from './integration';
 export { dedupeIntegration } from './integrations/dedupe';

@@ -99,7 +99,7 @@ function visit(value: unknown, depth: number, walk: Walk): unknown {
     case 'symbol':
       return truncate(`[${String(value)}]`, max);
     case 'function':
-      return truncate(`[Function: ${read(value, 'name') || '<anonymous>'}]`, max);
+      return truncate(`[Function: ${safeGet(value, 'name') || '<anonymous>'}]`, max);
     case 'object':
       try {
         return value && visitObject(value, depth, walk);
@@ -128,7 +128,7 @@ function visitObject(obj: object, depth: number, walk: Walk): unknown {
   ancestors.add(obj);
   try {
     if (stands) return visit(exotic, depth, walk);
-    const toJSON = read(obj, 'toJSON');
+    const toJSON = safeGet(obj, 'toJSON');
     if (typeof toJSON === 'function') {
       try {
         return visit(toJSON.call(obj), depth - 1, walk);
@@ -226,10 +226,10 @@ export function setKey(out: Record<string, unknown>, key: string, value: unknown
 }
 
 /** `obj[key]`, or undefined when reading it throws (a getter, a revoked Proxy). */
-export function read(obj: object, key: string): unknown {
+export function safeGet(obj: unknown, key: PropertyKey): unknown {
   // try/catch in place rather than `guard`: this runs for every value of every event.
   try {
-    return (obj as Record<string, unknown>)[key];
+    return (obj as Record<PropertyKey, unknown> | null | undefined)?.[key];
   } catch {
     return undefined;
   }

@@ -1,5 +1,4 @@
-import { safeGet } from './exception';
-import { constructorName, truncate } from './normalize';
+import { constructorName, safeGet, truncate } from './normalize';
 
 // The exception value for a thrown object that is no Error, in Sentry's wording, so issues read the
 // same as users know them. Part of the full pipeline (./full-pipeline.ts); the CDN bundle says

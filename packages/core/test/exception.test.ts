@@ -1,7 +1,8 @@
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventFromMessage, eventFromUnknown, exceptionFromError, fingerprintOf, isErrorLike, safeGet } from '../src/exception';
+import { eventFromMessage, eventFromUnknown, exceptionFromError, fingerprintOf, isErrorLike } from '../src/exception';
+import { safeGet } from '../src/normalize';
 import { fullPipeline } from '../src/full-pipeline';
 import { createStackParser } from '../src/stack-parser';
 import type { Event, Exception } from '../src/types';

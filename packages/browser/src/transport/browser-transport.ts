@@ -1,4 +1,4 @@
-import { createBaseTransport, retryWithBackoff, type RequestExecutor, type RetryFactory, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
+import { createBaseTransport, guard, retryWithBackoff, type RequestExecutor, type RetryFactory, type Transport, type TransportOptions, type TransportResponse } from '@faultline/core';
 import { makeFetchRequest } from './fetch';
 import { createOfflineStore, type OfflineStoreOptions } from './offline-store';
 
@@ -139,12 +139,4 @@ export function makeBeaconTransport(
       );
     },
   };
-}
-
-function guard<T>(run: () => T): T | undefined {
-  try {
-    return run();
-  } catch {
-    return undefined;
-  }
 }

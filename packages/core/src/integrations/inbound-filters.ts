@@ -23,21 +23,27 @@ export function inboundFiltersIntegration(options: InboundFiltersOptions = {}): 
     processEvent(event, _hint, client) {
       // Only lists count: options may not have been validated (the CDN bundle), and a string spread
       // into its characters would filter nearly everything.
-      const patterns = (key: keyof InboundFiltersOptions): Patterns => [options[key], client.getOptions()[key]].flatMap((list) => (Array.isArray(list) ? list : []));
+      const patterns = (key: keyof InboundFiltersOptions): Patterns => list(options[key]).concat(list(client.getOptions()[key]));
       const values = event.exception?.values ?? [];
       const last = values[values.length - 1];
-      const messages = [event.logentry?.formatted ?? event.logentry?.message, last?.value, last?.type && (last.value ? `${last.type}: ${last.value}` : last.type)];
-      if (messages.some((message) => message && matchesAny(message, [SCRIPT_ERROR, ...patterns('ignoreErrors')]))) return null;
+      const ignore = [SCRIPT_ERROR, ...patterns('ignoreErrors')];
+      for (const message of [event.logentry?.formatted ?? event.logentry?.message, last?.value, last?.type && (last.value ? `${last.type}: ${last.value}` : last.type)]) {
+        if (message && matchesAny(message, ignore)) return null;
+      }
+      const deny = patterns('denyUrls');
+      const allow = patterns('allowUrls');
+      if (!deny.length && !allow.length) return event;
       // The file of the innermost frame of the thrown exception.
       const url = (last?.stacktrace?.frames ?? [])
         .map((frame) => frame.filename)
         .reverse()
         .find((filename) => filename && filename !== '<anonymous>' && filename !== '[native code]');
-      const allow = patterns('allowUrls');
-      return url && (matchesAny(url, patterns('denyUrls')) || (allow.length && !matchesAny(url, allow))) ? null : event;
+      return url && (matchesAny(url, deny) || (allow.length && !matchesAny(url, allow))) ? null : event;
     },
   };
 }
+
+const list = (value: Patterns | undefined): Patterns => (Array.isArray(value) ? value : []);
 
 function matchesAny(value: string, patterns: Patterns): boolean {
   return patterns.some((pattern) =>

@@ -1,4 +1,5 @@
-import { exceptionFromError, isErrorLike, safeGet, type EventFromUnknownOptions } from '../exception';
+import { exceptionFromError, isErrorLike, type EventFromUnknownOptions } from '../exception';
+import { safeGet } from '../normalize';
 import type { Integration } from '../integration';
 import { guard } from '../guard';
 import { createStackParser, type StackParser } from '../stack-parser';

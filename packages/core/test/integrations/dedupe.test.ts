@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureException, captureMessage, dedupeIntegration, getCurrentScope } from '@faultline/core';
+import { captureException, captureMessage, createStackParser, dedupeIntegration, getCurrentScope } from '@faultline/core';
 import { initTestClient } from '../helpers/test-client';
 
 afterEach(async () => {
@@ -25,5 +25,22 @@ describe('dedupeIntegration', () => {
     captureMessage('a');
     await sent.client.flush(2000);
     expect(sent.events()).toHaveLength(4);
+  });
+
+  it('keeps a repeat of the message thrown from elsewhere, or given another fingerprint', async () => {
+    const sent = initTestClient({ integrations: [dedupeIntegration()], stackParser: createStackParser() });
+    const errors = [new Error('same message'), new Error('same message')]; // two columns: two stacks
+    captureException(errors[0]);
+    captureException(errors[1]);
+    captureException(errors[1], { fingerprint: ['other'] });
+    captureMessage('same message');
+    captureMessage('same message');
+    await sent.client.flush(2000);
+    expect(sent.events().map((event) => event.fingerprint ?? event.logentry?.message ?? event.exception?.values[0]!.value)).toEqual([
+      'same message',
+      'same message',
+      ['other'],
+      'same message',
+    ]);
   });
 });

@@ -234,13 +234,15 @@ export class Client {
     // The capture call returns before any processor runs.
     await undefined;
     let event: Event | null = prepared;
+    // Awaiting only a promise: an await is a turn of the microtask queue and two promises, per step.
     for (const processor of processors) {
-      event = await guarded(() => processor(event!, hint), event);
+      const result = guarded(() => processor(event!, hint), event);
+      event = result instanceof Promise ? await result : (result as Event | null);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     for (const integration of this._integrations.values()) {
-      if (!integration.processEvent) continue;
-      event = await guarded(() => integration.processEvent!(event!, hint, this), event, integration.name);
+      const result = guarded(() => integration.processEvent?.(event!, hint, this), event, integration.name);
+      event = result instanceof Promise ? await result : (result as Event | null);
       if (!event) return this.recordDroppedEvent('event_processor', 'error');
     }
     const beforeSend = this._options.beforeSend;
@@ -293,7 +295,7 @@ function collectProcessors(scope: Scope | undefined): EventProcessor[] {
  * A promise comes back as one of ours, which the caller can await without reading a hostile `then`.
  */
 function guarded(
-  run: () => Event | null | PromiseLike<Event | null>,
+  run: () => Event | null | undefined | PromiseLike<Event | null>,
   fallback: Event,
   integration?: string,
 ): Event | null | PromiseLike<Event | null> {

@@ -7,8 +7,9 @@
 // file with the sha384 integrity value.
 // "inline": ["dep", …] builds those dependencies into the package's own files, with a banner naming the
 // notices file that carries their licences (THIRD-PARTY-NOTICES.md).
-// "deferred": ["module", …] moves those modules of a Node-side package's CJS build into a file loaded on
-// first use (see deferredConfig).
+// "deferred": ["module", …] moves those modules of a Node-side package's builds into a file loaded on
+// first use (see deferredConfig); "nodeEsm": "dist/node" puts the ES module build that does so there,
+// for the "node" condition of the package's exports, and keeps dist/esm one file for everyone else.
 // FAULTLINE_PACKAGES=core,node limits the build to some packages.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
@@ -69,10 +70,22 @@ function packageConfigs(name) {
       : { entryFileNames: `[name].${ext}`, chunkFileNames: `[name].${ext}` };
   const esm = { dir: `${dir}/dist/esm`, format: 'es', ...layout('mjs'), banner: inlined.banner, sourcemap: true, plugins: [removeStaleFiles()] };
   const cjs = { dir: `${dir}/dist/cjs`, format: 'cjs', ...layout('cjs'), banner: inlined.banner, exports: 'named', sourcemap: true, plugins: [removeStaleFiles()] };
-  // Fresh plugins for each build (ESM and CJS are two when the CJS build defers modules).
-  const code = () => ({ input, external: inlined.external, plugins: [defines(pkg, true), ts(), ...inlining(dir, build.inline ?? []).plugins] });
+  // Fresh plugins for each build (ESM and CJS are two or three when the builds defer modules). Only
+  // the ES module build for Node loads code with `import()`: the others do without core's
+  // deferred-code.ts.
+  const code = (loadsLater = false) => ({
+    input,
+    external: inlined.external,
+    plugins: [...(loadsLater ? [] : [noDeferredCode()]), defines(pkg, true), ts(), ...inlining(dir, build.inline ?? []).plugins],
+  });
+  const deferred = (output) => deferredConfig(dir, pkg.name, input, build, { ...code(output.format === 'es'), output });
   const configs = [
-    ...(build.deferred ? [{ ...code(), output: esm }, deferredConfig(dir, input, build.deferred, { ...code(), output: cjs })] : [{ ...code(), output: [esm, cjs] }]),
+    ...(build.deferred
+      ? [
+          ...(build.nodeEsm ? [{ ...code(), output: esm }, deferred({ ...esm, dir: `${dir}/${build.nodeEsm}` })] : [deferred(esm)]),
+          deferred(cjs),
+        ]
+      : [{ ...code(), output: [esm, cjs] }]),
     {
       input,
       external: isExternal,
@@ -88,23 +101,28 @@ function packageConfigs(name) {
 }
 
 // "deferred": ["exception", "transport/sender", …] names modules of src/ (in a package with one entry)
-// whose code the CommonJS build puts in a file of its own, deferred.cjs, loaded when one of their
-// functions is first called. Start-up (`require` + `init`) then compiles only the code it runs, and the
-// code only events need (building, bounding, serializing and sending them) is compiled with the first
-// event: compiling the 240 KB of both packages was the largest part of what `require` cost (profiled;
-// issue 6). Loading is synchronous (`require`), so a capture still reads its scope, time and stack as
-// it happens. The other modules reach a deferred module's functions through stand-ins that load the
-// file and call through; importing anything else of it (a constant, a class) from them fails the build.
-// An ES module cannot load code synchronously: the ESM build stays one file.
+// whose code the Node-side builds put in a file of their own, deferred.cjs and deferred.mjs, loaded when
+// first needed. Start-up (`require` or `import`, and `init`) then compiles only the code it runs, and
+// the code only events need (building, bounding, serializing and sending them) is compiled with the
+// first event: compiling the 240 KB of both packages was the largest part of what start-up cost
+// (profiled; issue 6). The other modules reach a deferred module's functions through stand-ins that
+// call into the loaded file; importing anything else of it (a constant, a class) fails the build.
+// CommonJS loads it synchronously (`require`), on the stand-ins' first call. An ES module cannot: its
+// loader registers with core's deferred-code.ts, and the client, before it builds an event, has all
+// the packages' deferred code loaded with `import()` (a capture takes the time and the scopes at the
+// call; the event is built once the code is there). A stand-in called before that throws.
 const DEFERRED = 'deferred';
 const DEFERRED_ENTRY = '\0faultline-deferred-entry';
 const LOADER = '\0faultline-deferred-loader';
 const STAND_IN = '\0faultline-deferred:';
-// The stand-ins' loader. The file is also loaded in the background a few seconds after start-up, so
-// that a process running long does not have to read it at its first error, when the files on disk
-// may be another version (a deploy) or unreadable (no file descriptors left).
+// Where the ES module loaders register (core's own from its source, the others through core's exports).
+const REGISTRY = { package: '@faultline/core', file: path.resolve('packages/core/src/deferred-code.ts') };
+// The file is also loaded in the background a few seconds after start-up, so that a process running
+// long does not have to read it at its first error, when the files on disk may be another version (a
+// deploy) or unreadable (no file descriptors left).
 const PRELOAD_AFTER_MS = 3000;
-const LOADER_SOURCE = `let loaded;
+const LOADER_SOURCE = {
+  cjs: () => `let loaded;
 export function deferred() {
   return (loaded ??= require('./${DEFERRED}.cjs'));
 }
@@ -116,22 +134,73 @@ const preload = setTimeout(() => {
   }
 }, ${PRELOAD_AFTER_MS});
 preload.unref?.();
-`;
+`,
+  es: (registry) => `import { deferredCodeLoading, registerDeferredCode } from ${JSON.stringify(registry)};
+let loaded;
+export function deferred() {
+  if (loaded === undefined) throw new Error('Faultline: ${DEFERRED}.mjs is not loaded yet (deferredCodeLoading)');
+  return loaded;
+}
+registerDeferredCode(() => import(${JSON.stringify(DEFERRED_ENTRY)}).then((code) => {
+  loaded = code;
+}));
+const preload = setTimeout(() => {
+  // The first event tries again; its capture then reports what failed.
+  deferredCodeLoading()?.catch(() => undefined);
+}, ${PRELOAD_AFTER_MS});
+preload.unref?.();
+`,
+};
 
-function deferredConfig(dir, input, modules, config) {
+// Core's deferred-code.ts for the builds whose code is all there when it runs: the CommonJS ones
+// (`require` on first use), the one-file ES module builds, the CDN bundles. Nothing registers there,
+// so the client's checks for code still loading fold away when minified (the CDN bundle stays as
+// small as it was).
+const NO_DEFERRED_CODE = '\0faultline-no-deferred-code';
+
+function noDeferredCode() {
+  return {
+    name: 'faultline-no-deferred-code',
+    resolveId(source, importer) {
+      const isRegistry = importer && source.startsWith('.') && path.resolve(path.dirname(importer), `${source}.ts`) === REGISTRY.file;
+      return isRegistry ? NO_DEFERRED_CODE : null;
+    },
+    load(id) {
+      if (id !== NO_DEFERRED_CODE) return null;
+      return `export function registerDeferredCode() {}
+export function deferredCodeLoading() {
+  return undefined;
+}
+export function transportWhenLoaded(factory) {
+  return factory;
+}
+`;
+    },
+  };
+}
+
+function deferredConfig(dir, name, input, build, config) {
   const entries = Object.keys(input);
   if (entries.length !== 1) throw new Error(`${dir}: "deferred" needs a package with one entry`);
+  const { format } = config.output;
+  const loader = LOADER_SOURCE[format](name === REGISTRY.package ? REGISTRY.file : REGISTRY.package);
+  const files = build.deferred.map((module) => path.resolve(dir, 'src', `${module}.ts`));
   return {
     ...config,
     input: { ...input, [DEFERRED]: DEFERRED_ENTRY },
-    plugins: [deferring(modules.map((name) => path.resolve(dir, 'src', `${name}.ts`))), ...config.plugins],
-    // The start-up code goes in startup.cjs, which the entry file re-exports: deferred.cjs uses parts
-    // of it that the package does not export.
+    plugins: [deferring(files, loader, format === 'es' ? (build.deferredFactories ?? []) : []), ...config.plugins],
+    // The start-up code goes in startup.cjs (.mjs), which the entry file re-exports: deferred.cjs uses
+    // parts of it that the package does not export.
     output: { ...config.output, manualChunks: startupChunk(path.resolve(input[entries[0]])) },
   };
 }
 
-function deferring(files) {
+// "deferredFactories": ["createStackParser"] names functions of deferred modules that make a function
+// which is called only once the code is loaded (a stack parser runs while an event is built), but which
+// themselves may be called before: at start-up, or when another package is imported (the browser
+// package makes its stack parser at the top of a module, and is imported on servers that render pages).
+// Their ES module stand-ins return a function that makes the real one on its first call.
+function deferring(files, loaderSource, factories) {
   const key = (file) => `m${files.indexOf(file)}`;
   return {
     name: 'faultline-deferred',
@@ -143,15 +212,21 @@ function deferring(files) {
     },
     async load(id) {
       if (id === DEFERRED_ENTRY) return files.map((file) => `export * as ${key(file)} from ${JSON.stringify(file)};`).join('\n');
-      if (id === LOADER) return LOADER_SOURCE;
+      if (id === LOADER) return loaderSource;
       if (!id.startsWith(STAND_IN)) return null;
       const file = id.slice(STAND_IN.length);
       const { exports } = await this.load({ id: file });
-      const standIn = (name) => `export function ${name}(...args) {\n  return deferred().${key(file)}.${name}(...args);\n}`;
+      const call = (name) => `deferred().${key(file)}.${name}(...args)`;
+      const standIn = (name) =>
+        factories.includes(name)
+          ? `export function ${name}(...args) {\n  let made;\n  return (...madeArgs) => (made ??= ${call(name)})(...madeArgs);\n}`
+          : `export function ${name}(...args) {\n  return ${call(name)};\n}`;
       return [`import { deferred } from '${LOADER}';`, ...exports.filter((name) => name !== 'default').map(standIn)].join('\n');
     },
-    // Each stand-in left in the output must stand for a function that is not a class.
+    // Each stand-in left in the output must stand for a function that is not a class (checked on the
+    // CommonJS build, which the ES module one mirrors).
     writeBundle(options, bundle) {
+      if (options.format !== 'cjs') return;
       const requireBuilt = createRequire(path.resolve(options.dir, 'package.json'));
       for (const file of Object.keys(requireBuilt.cache)) if (file.startsWith(path.resolve(options.dir))) delete requireBuilt.cache[file];
       const built = requireBuilt(path.resolve(options.dir, `${DEFERRED}.cjs`));
@@ -246,6 +321,7 @@ function cdnConfigs(dir, pkg, { input, name, global }) {
   const base = (debug, min) => ({
     input: `${dir}/${input}`,
     plugins: [
+      noDeferredCode(),
       defines(pkg, debug),
       workspaceSources(),
       standIns(),

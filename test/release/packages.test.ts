@@ -354,7 +354,8 @@ describe('the published packages', () => {
     const esm = JSON.parse(imported.stdout) as Record<string, { file: string; exports: string[] }>;
     for (const name of names) {
       expect(cjs[name]?.file, name).toMatch(/\/dist\/cjs\/index\.cjs$/);
-      expect(esm[name]?.file, name).toMatch(/\/dist\/esm\/index\.mjs$/);
+      // Core's ES module build for Node is in dist/node (its dist/esm is for bundlers).
+      expect(esm[name]?.file, name).toMatch(/\/dist\/(esm|node)\/index\.mjs$/);
       expect(cjs[name]?.exports.length, name).toBeGreaterThan(0);
       expect(esm[name]?.exports, name).toEqual(cjs[name]?.exports);
     }

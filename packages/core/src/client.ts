@@ -1,6 +1,7 @@
 import { getGlobalScope, getIsolationScope } from './carrier';
 import { createClientReports } from './client-reports';
 import { envelopeEndpoint, parseDsn, type Dsn } from './dsn';
+import { deferredCodeLoading, transportWhenLoaded } from './deferred-code';
 import { createEnvelope, type Envelope } from './envelope';
 import { uuid4 } from './event-id';
 import { eventFromMessage, eventFromUnknown } from './exception';
@@ -56,7 +57,9 @@ export class Client {
     }
     if (this._dsn && options.enabled !== false) {
       try {
-        this._transport = options.transport({
+        // Made once the code only events need is loaded, which an ES module app does after start-up
+        // (./deferred-code.ts): making one may call into it.
+        this._transport = transportWhenLoaded(options.transport)({
           ...options.transportOptions,
           url: envelopeEndpoint(this._dsn, options.sdk.name, options.sdk.version, options.tunnel),
           recordDroppedEvent: (reason, category, quantity) => this.recordDroppedEvent(reason, category, quantity),
@@ -132,7 +135,10 @@ export class Client {
   /** Resolves true when every event captured before the call has been sent, false at the timeout. */
   async flush(timeoutMs?: number): Promise<boolean> {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    const processed = await settleWithin(Array.from(this._inFlight), deadline);
+    // A client report to send (its timer is set) needs the deferred code too (./deferred-code.ts); a
+    // flush with nothing to send (at every exit) does not load it.
+    const loading = this._reportTimer === undefined ? undefined : deferredCodeLoading();
+    const processed = await settleWithin(loading ? [...this._inFlight, loading] : Array.from(this._inFlight), deadline);
     this._sendClientReport();
     if (!this._transport) return processed;
     const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
@@ -196,8 +202,9 @@ export class Client {
         this.recordDroppedEvent('buffer_overflow', 'error');
         return eventId;
       }
-      const event = this._prepareEvent(build(hint), hint, scope);
-      const task = this._finish(event, hint, collectProcessors(scope));
+      const task = deferredCodeLoading()
+        ? buildWhenLoaded(this, hint, scope, build, (event, scopes, processors) => this._finish(this._prepareEvent(event, hint, scopes), hint, processors))
+        : this._finish(this._prepareEvent(build(hint), hint, scopesFor(scope)), hint, collectProcessors(scope));
       this._processing++;
       this._inFlight.add(task);
       void task.then(() => {
@@ -211,7 +218,7 @@ export class Client {
     return eventId ?? uuid4();
   }
 
-  private _prepareEvent(event: Event, hint: EventHint, scope: Scope | undefined): Event {
+  private _prepareEvent(event: Event, hint: EventHint, scopes: Scope[]): Event {
     const options = this._options;
     event.timestamp ??= Date.now() / 1000;
     event.platform ??= options.platform;
@@ -222,8 +229,6 @@ export class Client {
     event.server_name ??= options.serverName;
     event.event_id = hint.event_id;
     event.sdk = { ...options.sdk, integrations: Array.from(this._integrations.keys()) };
-    const scopes = [getGlobalScope(), getIsolationScope()];
-    if (scope && !scopes.includes(scope)) scopes.push(scope);
     // Anything but a number (an option nobody validated) means the default.
     const max = options.maxBreadcrumbs!;
     applyScopesToEvent(event, scopes, max >= 0 ? max : DEFAULT_MAX_BREADCRUMBS);
@@ -279,8 +284,45 @@ export class Client {
     if (!this._transport) return;
     const report = this._reports.take();
     if (!report) return;
-    void Promise.resolve(this._transport.send(createEnvelope(this._envelopeHeader(), [[{ type: 'client_report' }, report]]))).catch(() => undefined);
+    const send = (): PromiseLike<void> => this._transport!.send(createEnvelope(this._envelopeHeader(), [[{ type: 'client_report' }, report]]));
+    // Envelopes are made by the deferred code, which may still be loading (./deferred-code.ts).
+    const loading = deferredCodeLoading();
+    void (loading ? loading.then(send) : Promise.resolve(send())).catch(() => undefined);
   }
+}
+
+/**
+ * A capture in an ES module app's first seconds, while the code that builds events is still loading
+ * (./deferred-code.ts): what depends on the moment is taken at the call (the time, a copy of the
+ * scopes, a stack for the frames), and the event is built once the code is there.
+ */
+async function buildWhenLoaded(
+  client: Client,
+  hint: EventHint,
+  scope: Scope | undefined,
+  build: (hint: EventHint) => Event,
+  finish: (event: Event, scopes: Scope[], processors: EventProcessor[]) => Promise<void>,
+): Promise<void> {
+  const timestamp = Date.now() / 1000;
+  const scopes = scopesFor(scope).map((each) => each.clone());
+  const processors = collectProcessors(scope);
+  // What a message with attachStacktrace, or a thrown value without a stack, takes its frames from.
+  hint.syntheticException ??= new Error('Faultline syntheticException');
+  try {
+    await deferredCodeLoading();
+    const event = build(hint);
+    event.timestamp ??= timestamp;
+    await finish(event, scopes, processors);
+  } catch (error) {
+    logger.error('Capture failed:', error);
+    client.recordDroppedEvent('internal_sdk_error', 'error');
+  }
+}
+
+function scopesFor(scope: Scope | undefined): Scope[] {
+  const scopes = [getGlobalScope(), getIsolationScope()];
+  if (scope && !scopes.includes(scope)) scopes.push(scope);
+  return scopes;
 }
 
 function collectProcessors(scope: Scope | undefined): EventProcessor[] {

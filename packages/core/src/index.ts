@@ -28,6 +28,7 @@ export {
 export type { AsyncContextStrategy, ScopePair } from './carrier';
 export { Client } from './client';
 export { clientReportEnvelope, createClientReports } from './client-reports';
+export { deferredCodeLoading, registerDeferredCode } from './deferred-code';
 export { dsnToString, envelopeEndpoint, parseDsn } from './dsn';
 export type { Dsn } from './dsn';
 export { createEnvelope, itemTypeToCategory, parseEnvelope, serializeEnvelope } from './envelope';

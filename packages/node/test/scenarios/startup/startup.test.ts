@@ -100,3 +100,70 @@ describe('the first event (CommonJS)', () => {
     expect(ourDistFiles(later).sort()).toEqual(all.sort());
   });
 });
+
+// The ES module build cannot load code synchronously: it loads the code only events need with
+// `import()`, with the first event or a few seconds after start-up (rollup.config.mjs). Which files
+// load is seen through a loader hook (loaded-files.mjs).
+const withLoadedFiles = ['--import', join(__dirname, 'loaded-files.mjs')];
+const distPath = (file: string): string => file.split(/[\\/]/).slice(-4).join('/');
+const ourEsmFiles = (files: string[]): string[] => files.filter((file) => /[\\/](packages|@faultline)[\\/](node|core)[\\/]dist[\\/]/.test(file)).map(distPath).sort();
+// Core's ES module build for Node is in dist/node (its dist/esm, one file, is for bundlers).
+const ALL_ESM_FILES = ['core/dist/node/deferred.mjs', 'core/dist/node/index.mjs', 'core/dist/node/startup.mjs', 'node/dist/esm/deferred.mjs', 'node/dist/esm/index.mjs', 'node/dist/esm/startup.mjs'];
+
+describe('the first event (ES module)', () => {
+  it('is built once the code only events need has loaded, with the scopes of the call: start-up loads none of that code', async () => {
+    const receiver = await startReceiver();
+    try {
+      const run = await runNode(join(__dirname, 'first-event.mjs'), { nodeArgs: withLoadedFiles, env: { FAULTLINE_DSN: receiver.dsn(1) } });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      const { atStartup, afterCapture, afterFlush, eventId, sent } = JSON.parse(run.stdout) as Record<string, string[]> & { eventId: string; sent: boolean };
+      expect(ourEsmFiles(atStartup!)).toEqual(ALL_ESM_FILES.filter((file) => !file.endsWith('/deferred.mjs')));
+      // The capture call returns before the code is there; the flush waits for it, and the event.
+      expect(ourEsmFiles(afterCapture!)).toEqual(ourEsmFiles(atStartup!));
+      expect(ourEsmFiles(afterFlush!)).toEqual(ALL_ESM_FILES);
+
+      expect(sent).toBe(true);
+      const [event] = receiver.events();
+      expect(receiver.violations()).toEqual([]);
+      expect(event).toMatchObject({ event_id: eventId, tags: { at: 'capture' } });
+      expect(event?.exception?.values?.[0]).toMatchObject({ type: 'Error', value: 'the first event' });
+      const frames = event!.exception!.values![0]!.stacktrace!.frames!;
+      expect(frames.at(-1)).toMatchObject({ function: 'failingStep', in_app: true, filename: join(__dirname, 'first-event.mjs') });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('that is an uncaught exception right after init is delivered before the process exits', async () => {
+    const receiver = await startReceiver();
+    try {
+      const script = join(__dirname, 'crash.mjs');
+      const run = await runNode(script, { nodeArgs: withLoadedFiles, env: { FAULTLINE_DSN: receiver.dsn(2) } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Error: right after init\n    at explode (file://');
+      const [event] = receiver.events();
+      expect(receiver.events()).toHaveLength(1);
+      expect(receiver.violations()).toEqual([]);
+      expect(event).toMatchObject({ level: 'fatal', release: 'crash@1.0.0' });
+      expect(event?.exception?.values?.[0]).toMatchObject({ type: 'Error', value: 'right after init', mechanism: { handled: false } });
+      const frames = event!.exception!.values![0]!.stacktrace!.frames!;
+      expect(frames.filter((frame) => frame.in_app).map((frame) => [frame.filename, frame.function])).toEqual([
+        [script, expect.any(String)],
+        [script, 'explode'],
+      ]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('is loaded in the background a few seconds after start-up, as in CommonJS', async () => {
+    const run = await runNode(join(__dirname, 'preload.mjs'), {
+      nodeArgs: withLoadedFiles,
+      env: { FAULTLINE_DSN: 'http://key@127.0.0.1:9/1', WAIT_MS: String(PRELOAD_AFTER_MS + 500) },
+    });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const { atStartup, later } = JSON.parse(run.stdout) as { atStartup: string[]; later: string[] };
+    expect(ourEsmFiles(atStartup)).toEqual(ALL_ESM_FILES.filter((file) => !file.endsWith('/deferred.mjs')));
+    expect(ourEsmFiles(later)).toEqual(ALL_ESM_FILES);
+  });
+});

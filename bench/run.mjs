@@ -26,7 +26,7 @@ for (const name of args.only ?? []) {
   if (!MEASURES[name]) throw new Error(`--only ${name}: not one of ${Object.keys(MEASURES).join(', ')}`);
 }
 
-// Repetitions. The full run takes about 10 minutes on 2 quiet cores; --quick about two minutes.
+// Repetitions. The full run takes about 13 minutes on 2 quiet cores; --quick about two minutes.
 const SETTINGS = args.quick
   ? {
       startup: { runs: 2, warmUp: 1, pairs: 2 },
@@ -42,9 +42,9 @@ const SETTINGS = args.quick
       },
     }
   : {
-      startup: { runs: 15, warmUp: 2, pairs: 30 },
+      startup: { runs: 15, warmUp: 2, pairs: 100 },
       capture: { rounds: 3, paced: 1_000, tight: 1_000, warmUp: 20, paceMs: 1, flushMs: 10_000, deadlineMs: 120_000, settle: { idleMs: 750, firstMs: 3_000, maxMs: 30_000 } },
-      frameworks: { rounds: 6, pairs: 16, warmUpSeconds: 3, seconds: 1 },
+      frameworks: { rounds: 6, pairs: 30, warmUpSeconds: 3, seconds: 1 },
       browser: { rounds: 7 },
       storm: {
         warmUp: 20,

@@ -44,7 +44,6 @@ describe('normalizeEvent', () => {
     expect(schemaErrors(normalizeEvent(event))).toEqual([]);
   });
 
-
   it('cleans a frame the same whether it is read by name or walked field by field (a frame with a throwing getter)', () => {
     const frame = {
       filename: 'app.js',
